@@ -5,8 +5,10 @@ use crate::scenario::{Acks, CommitMode, Guarantee, IsolationLevel, OffsetReset, 
 
 pub const DEFAULT_UNTIL_MS: u64 = 600_000;
 
+/// A checked scenario with every default filled in and every name resolved to an index.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Resolved {
+    /// Default 0.
     pub seed: u64,
     /// `None`: run until quiescent, at most `DEFAULT_UNTIL_MS`.
     pub until_ms: Option<u64>,
@@ -21,12 +23,12 @@ pub struct Resolved {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClusterCfg {
-    pub brokers: u32,                       // default 3
-    pub unclean_leader_election: bool,      // default false
-    pub replica_lag_time_max_ms: u64,       // default 30000
-    pub network_latency_ms: u64,            // default 2
-    pub broker_session_timeout_ms: u64,     // default 9000 (KRaft)
-    pub broker_heartbeat_interval_ms: u64,  // 2000 (KRaft), not configurable
+    pub brokers: u32,                          // default 3
+    pub unclean_leader_election: bool,         // default false
+    pub replica_lag_time_max_ms: u64,          // default 30000
+    pub network_latency_ms: u64,               // default 2
+    pub broker_session_timeout_ms: u64,        // default 9000 (KRaft)
+    pub broker_heartbeat_interval_ms: u64,     // 2000 (KRaft), not configurable
     pub group_initial_rebalance_delay_ms: u64, // default 3000
 }
 
@@ -34,7 +36,7 @@ pub struct ClusterCfg {
 pub struct TopicCfg {
     pub name: String,
     pub partitions: u32,          // default 1
-    pub replication_factor: u32,  // default min(3, brokers)? no: Kafka default.replication.factor=1; we use 1
+    pub replication_factor: u32,  // default 1 (Kafka's default.replication.factor)
     pub min_insync_replicas: u32, // default 1
 }
 
@@ -43,21 +45,25 @@ pub struct ProducerCfg {
     pub id: String,
     /// index into `Resolved::topics`
     pub topic: usize,
-    pub messages: u64,           // default 0
-    pub keys: u32,               // default 0
-    pub value_bytes: u32,        // default 100
-    pub interval_ms: u64,        // default 10
-    pub transaction_messages: u32, // default 0
-    pub outbox: bool,
-    pub acks: Acks,
+    pub messages: u64,    // default 0
+    pub keys: u32,        // default 0
+    pub value_bytes: u32, // default 100
+    pub interval_ms: u64, // default 10
+    /// Default 0; 1 when a `transactional.id` is set.
+    pub transaction_messages: u32,
+    pub outbox: bool, // default false
+    pub acks: Acks,   // default all
+    /// Effective `enable.idempotence`: default true, silently false when not set and
+    /// `acks`, `retries` or `max.in.flight.requests.per.connection` conflict (Kafka 3.2+).
     pub idempotence: bool,
-    pub retries: u64,
-    pub max_in_flight: u32,
-    pub linger_ms: u64,
-    pub batch_size: u32,
-    pub request_timeout_ms: u64,
+    pub retries: u64,            // default 2147483647
+    pub max_in_flight: u32,      // default 5
+    pub linger_ms: u64,          // default 0
+    pub batch_size: u32,         // default 16384
+    pub request_timeout_ms: u64, // default 30000
+    /// Default 120000, raised to `linger.ms + request.timeout.ms` when below (as Kafka).
     pub delivery_timeout_ms: u64,
-    pub retry_backoff_ms: u64,
+    pub retry_backoff_ms: u64, // default 100
     pub transactional_id: Option<String>,
     pub transaction_timeout_ms: u64, // default 60000
 }
@@ -67,19 +73,19 @@ pub struct ConsumerCfg {
     pub id: String,
     pub group: String,
     pub topic: usize,
-    pub processing_ms: u64,      // default 5
-    pub processing: Processing,  // default in_poll_loop
-    pub commit: CommitMode,      // default auto
+    pub processing_ms: u64,     // default 5
+    pub processing: Processing, // default in_poll_loop
+    pub commit: CommitMode,     // default auto
     pub inbox: bool,
-    pub dlq: Option<usize>,      // index into topics
-    pub enable_auto_commit: bool,      // default true
-    pub auto_commit_interval_ms: u64,  // default 5000
+    pub dlq: Option<usize>,              // index into topics
+    pub enable_auto_commit: bool,        // default true
+    pub auto_commit_interval_ms: u64,    // default 5000
     pub isolation_level: IsolationLevel, // default read_uncommitted
-    pub max_poll_records: u32,         // default 500
-    pub auto_offset_reset: OffsetReset, // default latest
-    pub session_timeout_ms: u64,       // default 45000
-    pub heartbeat_interval_ms: u64,    // default 3000
-    pub max_poll_interval_ms: u64,     // default 300000
+    pub max_poll_records: u32,           // default 500
+    pub auto_offset_reset: OffsetReset,  // default latest
+    pub session_timeout_ms: u64,         // default 45000
+    pub heartbeat_interval_ms: u64,      // default 3000
+    pub max_poll_interval_ms: u64,       // default 300000
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -89,7 +95,7 @@ pub struct ProcessorCfg {
     pub from: usize,
     pub to: usize,
     pub processing_ms: u64,
-    pub guarantee: Guarantee,   // default at_least_once (Kafka Streams default)
+    pub guarantee: Guarantee, // default at_least_once (Kafka Streams default)
     pub commit_interval_ms: u64, // 30000 for at_least_once, 100 for exactly_once_v2
 }
 
@@ -106,8 +112,14 @@ pub enum FaultAction {
     RestartBroker(u32),
     IsolateBroker(u32),
     Heal,
-    DropProduceRequests { producer: usize, count: u32 },
-    DropProduceResponses { producer: usize, count: u32 },
+    DropProduceRequests {
+        producer: usize,
+        count: u32,
+    },
+    DropProduceResponses {
+        producer: usize,
+        count: u32,
+    },
     CrashProducer(usize),
     RestartProducer(usize),
     PauseProducer(usize),
@@ -118,6 +130,12 @@ pub enum FaultAction {
     RestartProcessor(usize),
     /// message id as in the scenario, e.g. "p1-17"
     PoisonMessage(String),
-    SlowMessage { message: String, ms: u64 },
-    AddPartitions { topic: usize, count: u32 },
+    SlowMessage {
+        message: String,
+        ms: u64,
+    },
+    AddPartitions {
+        topic: usize,
+        count: u32,
+    },
 }

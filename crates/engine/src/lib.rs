@@ -3,8 +3,55 @@
 //! Pure: no wall clock, no global RNG, no hash-map iteration reaching behaviour. The same
 //! scenario gives the same report and trace on every target.
 
+pub mod accumulator;
+pub mod audit;
+pub mod broker;
+pub mod clock;
 pub mod config;
+pub mod consumer;
+pub mod controller;
+pub mod errors;
+pub mod group;
+pub mod log;
+pub mod messages;
+pub mod murmur2;
+pub mod network;
+pub mod producer;
+pub mod replica;
+pub mod rng;
 pub mod scenario;
+pub mod sim;
+pub mod trace;
+pub mod trace_json;
+pub mod types;
 pub mod validate;
 
+pub use audit::{Findings, Report};
+pub use config::Resolved;
+pub use scenario::Scenario;
 pub use validate::{parse_scenario, resolve, ScenarioError};
+
+/// A finished run: the audit's report and findings, and the trace it judged.
+pub struct RunOutput {
+    pub report: Report,
+    pub findings: Findings,
+    pub trace: trace::Trace,
+    pub cfg: Resolved,
+}
+
+/// Simulates a resolved scenario and audits the history it produced.
+pub fn simulate(cfg: Resolved) -> RunOutput {
+    let (trace, cfg, end) = sim::Sim::new(cfg).run();
+    let (report, findings) = audit::audit(&cfg, &trace.events, trace.hash_hex(), end);
+    RunOutput { report, findings, trace, cfg }
+}
+
+/// Checks and runs a scenario.
+pub fn run(s: &Scenario) -> Result<RunOutput, ScenarioError> {
+    Ok(simulate(resolve(s)?))
+}
+
+/// Parses, checks and runs a scenario given as JSON.
+pub fn run_json(json: &str) -> Result<RunOutput, ScenarioError> {
+    run(&parse_scenario(json)?)
+}

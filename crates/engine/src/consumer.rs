@@ -1,0 +1,699 @@
+//! A consumer application and its `KafkaConsumer` instances: group membership and
+//! heartbeats, fetching from partition leaders (below the high watermark, or the last
+//! stable offset with `read_committed`, skipping aborted transactions), `poll()` with
+//! `max.poll.records`, processing in the poll loop or handed off to a worker, and offset
+//! commits: auto-commit inside `poll()` every `auto.commit.interval.ms` (covering what earlier
+//! polls returned, as the Java client does), after each batch, or after each record.
+
+use crate::clock::Time;
+use crate::errors::KafkaError;
+use crate::log::{Control, Record};
+use crate::messages::{FetchReq, FetchResp, Msg};
+use crate::scenario::{CommitMode, OffsetReset, Processing};
+use crate::sim::{Ev, Sim};
+use crate::trace::{DropReason, Kind};
+use crate::types::{BrokerId, MsgId, Node, Tp};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// How long `poll()` waits for records before returning empty (`poll(Duration.ofMillis(100))`).
+const POLL_TIMEOUT_MS: u64 = 100;
+/// Consumer `retry.backoff.ms`.
+const RETRY_BACKOFF_MS: u64 = 100;
+
+#[derive(Clone, Debug)]
+pub enum ConsumerEv {
+    Poll,
+    /// Processing of the record at the head of the work queue finished.
+    Processed,
+    Heartbeat,
+    /// Retry fetching after an error.
+    Refetch,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Waiting for the group to assign partitions.
+    Joining,
+    /// Waiting for committed offsets or offset resets.
+    Positioning,
+    Active,
+}
+
+#[derive(Debug)]
+pub struct ConsumerInstance {
+    pub alive: bool,
+    pub phase: Phase,
+    pub generation: u32,
+    pub assignment: Vec<Tp>,
+    pub needs_rejoin: bool,
+    /// Next offset `poll()` returns, per partition (the consumer's position).
+    pub positions: BTreeMap<Tp, u64>,
+    pub fetch_offsets: BTreeMap<Tp, u64>,
+    pub buffers: BTreeMap<Tp, VecDeque<(u64, Record)>>,
+    pub fetching: BTreeSet<Tp>,
+    pub unpositioned: BTreeSet<Tp>,
+    pub leaders: BTreeMap<Tp, Option<BrokerId>>,
+    pub metadata_inflight: bool,
+    /// Records taken by `poll()` and not yet processed.
+    pub work: VecDeque<(Tp, u64, Record)>,
+    pub processing: bool,
+    /// The poll loop is blocked in a synchronous commit.
+    pub committing: bool,
+    /// The poll loop is inside `poll()` waiting for data.
+    pub waiting: bool,
+    pub poll_scheduled: bool,
+    pub last_auto_commit: Time,
+    pub last_poll: Time,
+    /// Next offset after the last processed record, per partition.
+    pub processed: BTreeMap<Tp, u64>,
+    pub rr: usize,
+}
+
+#[derive(Debug)]
+pub struct ConsumerApp {
+    pub group: u16,
+    pub instances: Vec<ConsumerInstance>,
+    pub current: Option<u16>,
+}
+
+impl Sim {
+    pub fn start_consumers(&mut self) {
+        for c in 0..self.cfg.consumers.len() {
+            let (group, topic) = (self.cfg.consumers[c].group.clone(), self.cfg.consumers[c].topic);
+            let g = self.ensure_group(&group, topic);
+            self.consumers.push(ConsumerApp { group: g, instances: Vec::new(), current: None });
+            self.new_consumer_instance(c as u16);
+        }
+    }
+
+    fn new_consumer_instance(&mut self, c: u16) {
+        let now = self.now();
+        let app = &mut self.consumers[c as usize];
+        let inst = app.instances.len() as u16;
+        app.instances.push(ConsumerInstance {
+            alive: true,
+            phase: Phase::Joining,
+            generation: 0,
+            assignment: Vec::new(),
+            needs_rejoin: false,
+            positions: BTreeMap::new(),
+            fetch_offsets: BTreeMap::new(),
+            buffers: BTreeMap::new(),
+            fetching: BTreeSet::new(),
+            unpositioned: BTreeSet::new(),
+            leaders: BTreeMap::new(),
+            metadata_inflight: false,
+            work: VecDeque::new(),
+            processing: false,
+            committing: false,
+            waiting: false,
+            poll_scheduled: false,
+            last_auto_commit: now,
+            last_poll: now,
+            processed: BTreeMap::new(),
+            rr: 0,
+        });
+        app.current = Some(inst);
+        let group = app.group;
+        self.record(Kind::ConsumerStart { c, inst });
+        let me = Node::Consumer(c, inst);
+        self.send(me, Node::Controller, Msg::Metadata);
+        self.cinst(c, inst).metadata_inflight = true;
+        self.send(me, Node::Coordinator, Msg::JoinGroup { group, generation_seen: 0 });
+        let hb = self.cfg.consumers[c as usize].heartbeat_interval_ms;
+        self.q.after(hb, Ev::Consumer(c, inst, ConsumerEv::Heartbeat));
+    }
+
+    fn cinst(&mut self, c: u16, inst: u16) -> &mut ConsumerInstance {
+        &mut self.consumers[c as usize].instances[inst as usize]
+    }
+
+    pub fn crash_consumer(&mut self, c: u16) {
+        let Some(inst) = self.consumers[c as usize].current else { return };
+        let i = self.cinst(c, inst);
+        if !i.alive {
+            return;
+        }
+        i.alive = false;
+        self.record(Kind::ConsumerCrash { c, inst });
+    }
+
+    pub fn restart_consumer(&mut self, c: u16) {
+        if let Some(inst) = self.consumers[c as usize].current {
+            if self.consumers[c as usize].instances[inst as usize].alive {
+                return;
+            }
+        }
+        self.new_consumer_instance(c);
+    }
+
+    fn schedule_poll(&mut self, c: u16, inst: u16, delay: u64) {
+        let i = self.cinst(c, inst);
+        if i.poll_scheduled {
+            return;
+        }
+        i.poll_scheduled = true;
+        self.q.after(delay, Ev::Consumer(c, inst, ConsumerEv::Poll));
+    }
+
+    pub fn consumer_event(&mut self, c: u16, inst: u16, ev: ConsumerEv) {
+        if !self.consumers[c as usize].instances[inst as usize].alive {
+            return;
+        }
+        match ev {
+            ConsumerEv::Poll => {
+                self.cinst(c, inst).poll_scheduled = false;
+                self.poll(c, inst);
+            }
+            ConsumerEv::Processed => self.processed(c, inst),
+            ConsumerEv::Heartbeat => self.consumer_heartbeat(c, inst),
+            ConsumerEv::Refetch => self.send_fetches(c, inst),
+        }
+    }
+
+    fn consumer_heartbeat(&mut self, c: u16, inst: u16) {
+        let cfg = &self.cfg.consumers[c as usize];
+        let (hb, max_poll) = (cfg.heartbeat_interval_ms, cfg.max_poll_interval_ms);
+        let now = self.now();
+        let group = self.consumers[c as usize].group;
+        let me = Node::Consumer(c, inst);
+        let i = self.cinst(c, inst);
+        if i.phase == Phase::Active && now.saturating_sub(i.last_poll) > max_poll {
+            // The heartbeat thread notices poll() was not called in max.poll.interval.ms
+            // and leaves the group.
+            i.needs_rejoin = true;
+            i.phase = Phase::Joining;
+            self.send(me, Node::Coordinator, Msg::LeaveGroup { group });
+        } else if i.phase != Phase::Joining {
+            let generation = i.generation;
+            self.send(me, Node::Coordinator, Msg::GroupHeartbeat { group, generation });
+        }
+        self.q.after(hb, Ev::Consumer(c, inst, ConsumerEv::Heartbeat));
+    }
+
+    /// One call of `poll()` by the application thread.
+    fn poll(&mut self, c: u16, inst: u16) {
+        let cfg = self.cfg.consumers[c as usize].clone();
+        let now = self.now();
+        let group = self.consumers[c as usize].group;
+        let me = Node::Consumer(c, inst);
+        {
+            let i = self.cinst(c, inst);
+            if i.processing && cfg.processing == Processing::InPollLoop || i.committing {
+                return;
+            }
+            i.last_poll = now;
+            i.waiting = false;
+        }
+        if self.cinst(c, inst).needs_rejoin {
+            self.rejoin(c, inst);
+            return;
+        }
+        if self.cinst(c, inst).phase != Phase::Active {
+            return;
+        }
+        // Auto-commit happens inside poll(): it commits the positions reached by the
+        // records that earlier polls returned, whether or not they were processed.
+        if cfg.enable_auto_commit && now >= self.cinst(c, inst).last_auto_commit + cfg.auto_commit_interval_ms {
+            let i = self.cinst(c, inst);
+            i.last_auto_commit = now;
+            let offsets: Vec<(Tp, u64)> = i.positions.iter().map(|(tp, o)| (*tp, *o)).collect();
+            let generation = i.generation;
+            if !offsets.is_empty() {
+                self.send(me, Node::Coordinator, Msg::OffsetCommit { group, generation, offsets, sync: false });
+            }
+        }
+        let records = self.take_records(c, inst, cfg.max_poll_records as usize);
+        self.send_fetches(c, inst);
+        if records.is_empty() {
+            let i = self.cinst(c, inst);
+            i.waiting = true;
+            self.schedule_poll(c, inst, POLL_TIMEOUT_MS);
+            return;
+        }
+        let generation = self.cinst(c, inst).generation;
+        let list: Vec<(Tp, u64, MsgId)> = records.iter().map(|(tp, o, r)| (*tp, *o, r.msg)).collect();
+        self.record(Kind::Poll { c, inst, generation, records: list });
+        let i = self.cinst(c, inst);
+        i.work.extend(records);
+        match cfg.processing {
+            Processing::InPollLoop => self.start_processing(c, inst),
+            Processing::Handoff => {
+                self.start_processing(c, inst);
+                self.schedule_poll(c, inst, 0);
+            }
+        }
+    }
+
+    /// Takes up to `max` buffered records, partition by partition, advancing positions.
+    fn take_records(&mut self, c: u16, inst: u16, max: usize) -> Vec<(Tp, u64, Record)> {
+        let i = self.cinst(c, inst);
+        let mut out = Vec::new();
+        let n = i.assignment.len();
+        for k in 0..n {
+            if out.len() >= max {
+                break;
+            }
+            let tp = i.assignment[(i.rr + k) % n];
+            let Some(buf) = i.buffers.get_mut(&tp) else { continue };
+            while out.len() < max {
+                let Some((off, rec)) = buf.pop_front() else { break };
+                i.positions.insert(tp, off + 1);
+                out.push((tp, off, rec));
+            }
+            if buf.is_empty() {
+                // Past any markers or aborted records that were filtered out.
+                if let Some(&f) = i.fetch_offsets.get(&tp) {
+                    let p = i.positions.entry(tp).or_insert(f);
+                    *p = (*p).max(f);
+                }
+            }
+        }
+        if n > 0 {
+            i.rr = (i.rr + 1) % n;
+        }
+        out
+    }
+
+    fn start_processing(&mut self, c: u16, inst: u16) {
+        let i = self.cinst(c, inst);
+        if i.processing {
+            return;
+        }
+        let Some(&(_, _, rec)) = i.work.front() else { return };
+        i.processing = true;
+        let base = self.cfg.consumers[c as usize].processing_ms;
+        let ms = self.slow.iter().find(|(m, _)| *m == rec.msg).map(|(_, ms)| *ms).unwrap_or(base);
+        self.q.after(ms, Ev::Consumer(c, inst, ConsumerEv::Processed));
+    }
+
+    /// The head record's processing finished: its effect is applied (once per id with an
+    /// inbox), then the configured commit happens.
+    fn processed(&mut self, c: u16, inst: u16) {
+        let cfg = self.cfg.consumers[c as usize].clone();
+        let group = self.consumers[c as usize].group;
+        let me = Node::Consumer(c, inst);
+        let i = self.cinst(c, inst);
+        i.processing = false;
+        let Some((tp, offset, rec)) = i.work.pop_front() else { return };
+        i.processed.insert(tp, offset + 1);
+        let batch_done = i.work.is_empty();
+        let generation = i.generation;
+        if cfg.inbox && !self.inbox_insert(group, rec.msg) {
+            self.record(Kind::InboxSkip { c, inst, msg: rec.msg });
+        } else {
+            self.record(Kind::Apply { c, inst, msg: rec.msg, tp, offset });
+        }
+        let sync_commit = match cfg.commit {
+            CommitMode::PerRecord => Some(vec![(tp, offset + 1)]),
+            CommitMode::AfterBatch | CommitMode::OutOfOrder if batch_done => {
+                let i = self.cinst(c, inst);
+                Some(i.processed.iter().map(|(t, o)| (*t, *o)).collect())
+            }
+            _ => None,
+        };
+        let blocking = cfg.processing == Processing::InPollLoop;
+        if let Some(offsets) = sync_commit {
+            self.send(me, Node::Coordinator, Msg::OffsetCommit { group, generation, offsets, sync: blocking });
+            if blocking {
+                self.cinst(c, inst).committing = true;
+                return;
+            }
+        }
+        self.after_processing(c, inst);
+    }
+
+    fn after_processing(&mut self, c: u16, inst: u16) {
+        let i = self.cinst(c, inst);
+        if !i.work.is_empty() {
+            self.start_processing(c, inst);
+        } else if self.cfg.consumers[c as usize].processing == Processing::InPollLoop {
+            self.schedule_poll(c, inst, 0);
+        }
+    }
+
+    /// Records `msg` in the group's inbox table; false if it was already there.
+    fn inbox_insert(&mut self, group: u16, msg: MsgId) -> bool {
+        self.inboxes.entry(group).or_default().insert(msg)
+    }
+
+    /// Eager rebalance: give up every partition (committing first when auto-commit is on,
+    /// as the Java client does before rejoining) and join again.
+    fn rejoin(&mut self, c: u16, inst: u16) {
+        let cfg = &self.cfg.consumers[c as usize];
+        let auto = cfg.enable_auto_commit;
+        let group = self.consumers[c as usize].group;
+        let me = Node::Consumer(c, inst);
+        let i = self.cinst(c, inst);
+        i.needs_rejoin = false;
+        if auto && i.phase == Phase::Active && !i.positions.is_empty() {
+            let offsets = i.positions.iter().map(|(t, o)| (*t, *o)).collect();
+            let generation = i.generation;
+            self.send(me, Node::Coordinator, Msg::OffsetCommit { group, generation, offsets, sync: false });
+        }
+        let i = self.cinst(c, inst);
+        i.phase = Phase::Joining;
+        i.assignment.clear();
+        i.buffers.clear();
+        i.fetching.clear();
+        i.positions.clear();
+        i.fetch_offsets.clear();
+        i.processed.clear();
+        let generation_seen = i.generation;
+        self.send(me, Node::Coordinator, Msg::JoinGroup { group, generation_seen });
+    }
+
+    fn send_fetches(&mut self, c: u16, inst: u16) {
+        let iso = self.cfg.consumers[c as usize].isolation_level;
+        let me = Node::Consumer(c, inst);
+        let mut reqs = Vec::new();
+        let mut need_metadata = false;
+        {
+            let i = self.cinst(c, inst);
+            if i.phase != Phase::Active {
+                return;
+            }
+            for &tp in &i.assignment {
+                if i.fetching.contains(&tp) || i.buffers.get(&tp).is_some_and(|b| !b.is_empty()) {
+                    continue;
+                }
+                let Some(&offset) = i.fetch_offsets.get(&tp) else { continue };
+                match i.leaders.get(&tp).copied().flatten() {
+                    Some(l) => reqs.push((l, tp, offset)),
+                    None => need_metadata = true,
+                }
+            }
+            for (_, tp, _) in &reqs {
+                i.fetching.insert(*tp);
+            }
+        }
+        for (l, tp, offset) in reqs {
+            let req = FetchReq { tp, offset, replica: None, current_leader_epoch: 0, last_fetched_epoch: None, isolation: iso };
+            self.send(me, Node::Broker(l), Msg::Fetch(req));
+        }
+        if need_metadata {
+            self.consumer_metadata(c, inst);
+        }
+    }
+
+    fn consumer_metadata(&mut self, c: u16, inst: u16) {
+        let i = self.cinst(c, inst);
+        if i.metadata_inflight {
+            return;
+        }
+        i.metadata_inflight = true;
+        self.send(Node::Consumer(c, inst), Node::Controller, Msg::Metadata);
+    }
+
+    pub fn consumer_receive(&mut self, c: u16, inst: u16, from: Node, msg: Msg, net_id: u64) {
+        if !self.consumers[c as usize].instances[inst as usize].alive {
+            self.record(Kind::NetDrop { id: net_id, reason: DropReason::SenderGone });
+            return;
+        }
+        let me = Node::Consumer(c, inst);
+        let group = self.consumers[c as usize].group;
+        match msg {
+            Msg::MetadataResp { partitions } => {
+                let i = self.cinst(c, inst);
+                i.metadata_inflight = false;
+                for (tp, leader, _) in partitions {
+                    i.leaders.insert(tp, leader);
+                }
+                if i.leaders.values().any(|l| l.is_none()) {
+                    self.q.after(RETRY_BACKOFF_MS, Ev::Consumer(c, inst, ConsumerEv::Refetch));
+                }
+                self.send_fetches(c, inst);
+                self.position_unpositioned(c, inst);
+            }
+            Msg::JoinResp { generation, partitions, .. } => {
+                let i = self.cinst(c, inst);
+                i.generation = generation;
+                i.assignment = partitions.clone();
+                i.phase = Phase::Positioning;
+                i.unpositioned = partitions.iter().copied().collect();
+                i.waiting = false;
+                self.record(Kind::Assign { c, inst, generation, partitions: partitions.clone() });
+                self.send(me, Node::Coordinator, Msg::OffsetFetch { group, partitions });
+            }
+            Msg::OffsetFetchResp { offsets } => {
+                let reset = self.cfg.consumers[c as usize].auto_offset_reset;
+                let mut resets = Vec::new();
+                let i = self.cinst(c, inst);
+                if i.phase != Phase::Positioning {
+                    return;
+                }
+                for (tp, committed) in offsets {
+                    match committed {
+                        Some(o) => {
+                            i.positions.insert(tp, o);
+                            i.fetch_offsets.insert(tp, o);
+                            i.unpositioned.remove(&tp);
+                        }
+                        None => resets.push(tp),
+                    }
+                }
+                for tp in resets {
+                    self.reset_offset(c, inst, tp, reset);
+                }
+                self.maybe_active(c, inst);
+            }
+            Msg::ListOffsetsResp { tp, result } => {
+                let i = self.cinst(c, inst);
+                match result {
+                    Ok(o) if i.unpositioned.contains(&tp) => {
+                        i.unpositioned.remove(&tp);
+                        i.positions.insert(tp, o);
+                        i.fetch_offsets.insert(tp, o);
+                        i.buffers.remove(&tp);
+                        self.record(Kind::OffsetReset { c, inst, tp, offset: o });
+                        self.maybe_active(c, inst);
+                        self.send_fetches(c, inst);
+                    }
+                    Ok(_) => {}
+                    Err(_) => {
+                        self.consumer_metadata(c, inst);
+                    }
+                }
+            }
+            Msg::FetchResp(resp) => self.consumer_fetch_response(c, inst, from, resp),
+            Msg::Disconnected => {
+                if let Node::Broker(b) = from {
+                    let i = self.cinst(c, inst);
+                    let lost: Vec<Tp> = i.fetching.iter().copied().filter(|tp| i.leaders.get(tp) == Some(&Some(b))).collect();
+                    for tp in lost {
+                        i.fetching.remove(&tp);
+                    }
+                    self.consumer_metadata(c, inst);
+                    self.q.after(RETRY_BACKOFF_MS, Ev::Consumer(c, inst, ConsumerEv::Refetch));
+                }
+            }
+            Msg::GroupHeartbeatResp { error } => {
+                if error.is_some() {
+                    let i = self.cinst(c, inst);
+                    if i.phase != Phase::Joining {
+                        i.needs_rejoin = true;
+                        let idle = !i.processing && !i.committing;
+                        if idle {
+                            self.schedule_poll(c, inst, 0);
+                        }
+                    }
+                }
+            }
+            Msg::OffsetCommitResp { offsets, error, sync } => {
+                let generation = self.cinst(c, inst).generation;
+                let ok = error.is_none();
+                self.record(Kind::Commit { c, inst, generation, offsets, ok });
+                if let Some(e) = error {
+                    self.record(Kind::Error { who: me, error: e, msg: None });
+                    self.cinst(c, inst).needs_rejoin = true;
+                }
+                if sync && self.cinst(c, inst).committing {
+                    self.cinst(c, inst).committing = false;
+                    self.after_processing(c, inst);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn reset_offset(&mut self, c: u16, inst: u16, tp: Tp, reset: OffsetReset) {
+        match reset {
+            OffsetReset::Earliest => {
+                let i = self.cinst(c, inst);
+                i.unpositioned.remove(&tp);
+                i.positions.insert(tp, 0);
+                i.fetch_offsets.insert(tp, 0);
+                i.buffers.remove(&tp);
+                self.record(Kind::OffsetReset { c, inst, tp, offset: 0 });
+            }
+            OffsetReset::Latest => {
+                let i = self.cinst(c, inst);
+                i.unpositioned.insert(tp);
+                self.position_unpositioned(c, inst);
+            }
+            OffsetReset::None => {
+                // NoOffsetForPartitionException: the application stops consuming it.
+                let i = self.cinst(c, inst);
+                i.unpositioned.remove(&tp);
+                i.assignment.retain(|t| *t != tp);
+                self.record(Kind::Error { who: Node::Consumer(c, inst), error: KafkaError::OffsetOutOfRange, msg: None });
+            }
+        }
+    }
+
+    /// Asks partition leaders for the latest offsets of partitions without a position.
+    fn position_unpositioned(&mut self, c: u16, inst: u16) {
+        let iso = self.cfg.consumers[c as usize].isolation_level;
+        let me = Node::Consumer(c, inst);
+        let i = self.cinst(c, inst);
+        if i.phase == Phase::Joining {
+            return;
+        }
+        let mut reqs = Vec::new();
+        let mut need_metadata = false;
+        for &tp in &i.unpositioned {
+            match i.leaders.get(&tp).copied().flatten() {
+                Some(l) => reqs.push((l, tp)),
+                None => need_metadata = true,
+            }
+        }
+        for (l, tp) in reqs {
+            self.send(me, Node::Broker(l), Msg::ListOffsets { tp, latest: true, isolation: iso });
+        }
+        if need_metadata {
+            self.consumer_metadata(c, inst);
+        }
+    }
+
+    fn maybe_active(&mut self, c: u16, inst: u16) {
+        let i = self.cinst(c, inst);
+        if i.phase == Phase::Positioning && i.unpositioned.is_empty() {
+            i.phase = Phase::Active;
+            self.send_fetches(c, inst);
+            self.schedule_poll(c, inst, 0);
+        }
+    }
+
+    fn consumer_fetch_response(&mut self, c: u16, inst: u16, from: Node, resp: FetchResp) {
+        let reset = self.cfg.consumers[c as usize].auto_offset_reset;
+        let tp = resp.tp;
+        let i = self.cinst(c, inst);
+        i.fetching.remove(&tp);
+        if !i.assignment.contains(&tp) || i.fetch_offsets.get(&tp) != Some(&resp.offset) {
+            return;
+        }
+        if let Some(e) = resp.error {
+            match e {
+                KafkaError::OffsetOutOfRange => {
+                    i.fetch_offsets.remove(&tp);
+                    self.reset_offset(c, inst, tp, reset);
+                    self.maybe_active(c, inst);
+                }
+                _ => {
+                    let _ = from;
+                    self.consumer_metadata(c, inst);
+                    self.q.after(RETRY_BACKOFF_MS, Ev::Consumer(c, inst, ConsumerEv::Refetch));
+                }
+            }
+            return;
+        }
+        let mut aborted: Vec<(i64, u64)> = resp.aborted.clone();
+        aborted.sort_by_key(|a| a.1);
+        let mut active: BTreeSet<i64> = BTreeSet::new();
+        let mut next = resp.offset;
+        let buf = i.buffers.entry(tp).or_default();
+        let mut got = false;
+        for b in &resp.batches {
+            while let Some(&(pid, first)) = aborted.first() {
+                if first <= b.base_offset {
+                    active.insert(pid);
+                    aborted.remove(0);
+                } else {
+                    break;
+                }
+            }
+            next = next.max(b.next_offset());
+            match b.control {
+                Some(Control::Abort) => {
+                    active.remove(&b.producer_id);
+                    continue;
+                }
+                Some(Control::Commit) => continue,
+                None => {}
+            }
+            if b.transactional && active.contains(&b.producer_id) {
+                continue;
+            }
+            for (k, r) in b.records.iter().enumerate() {
+                let off = b.base_offset + k as u64;
+                if off >= resp.offset {
+                    buf.push_back((off, *r));
+                    got = true;
+                }
+            }
+        }
+        i.fetch_offsets.insert(tp, next);
+        if !got {
+            // Only markers or aborted records: the position moves past them.
+            if i.buffers.get(&tp).is_none_or(|b| b.is_empty()) {
+                let p = i.positions.entry(tp).or_insert(next);
+                *p = (*p).max(next);
+            }
+            self.send_fetches(c, inst);
+        }
+        if self.cinst(c, inst).waiting && got {
+            self.cinst(c, inst).waiting = false;
+            self.schedule_poll(c, inst, 0);
+        }
+    }
+
+    /// Every live consumer has read and processed all it can, and no group has a dead
+    /// member whose partitions are still to be reassigned.
+    pub fn consumers_caught_up(&self) -> bool {
+        for (gi, g) in self.groups.iter().enumerate() {
+            let live: Vec<(usize, usize)> = self
+                .consumers
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.group as usize == gi)
+                .flat_map(|(c, a)| a.instances.iter().enumerate().filter(|(_, i)| i.alive).map(move |(k, _)| (c, k)))
+                .collect();
+            if live.is_empty() {
+                continue;
+            }
+            if g.state != crate::group::GroupState::Stable {
+                return false;
+            }
+            for node in g.members.keys() {
+                let Node::Consumer(c, k) = *node else { continue };
+                if !self.consumers[c as usize].instances[k as usize].alive {
+                    return false;
+                }
+            }
+            for (c, k) in live {
+                let i = &self.consumers[c].instances[k];
+                if i.phase != Phase::Active || i.needs_rejoin || i.processing || i.committing || !i.work.is_empty() {
+                    return false;
+                }
+                if i.generation != g.generation {
+                    return false;
+                }
+                let iso = self.cfg.consumers[c].isolation_level;
+                for tp in &i.assignment {
+                    if i.buffers.get(tp).is_some_and(|b| !b.is_empty()) {
+                        return false;
+                    }
+                    let Some((hw, lso, _)) = self.leader_offsets(*tp) else { continue };
+                    let end = match iso {
+                        crate::scenario::IsolationLevel::ReadUncommitted => hw,
+                        crate::scenario::IsolationLevel::ReadCommitted => lso,
+                    };
+                    if i.positions.get(tp).copied().unwrap_or(0) < end {
+                        return false;
+                    }
+                }
+            }
+        }
+        true
+    }
+}

@@ -1,0 +1,697 @@
+//! A producer application and its `KafkaProducer` instances: `send()` with Kafka's
+//! partitioners, the accumulator, and the sender thread (`acks`, retries with
+//! `retry.backoff.ms`, `max.in.flight.requests.per.connection`, `request.timeout.ms`,
+//! `delivery.timeout.ms`, metadata refresh after a failover), and the idempotent producer
+//! (producer id and epoch, one sequence per partition, retries kept in sequence order).
+//!
+//! The application remembers which of its messages it was told had succeeded: a restarted
+//! instance resumes from the first one that was not, as an application replaying its
+//! source would.
+
+use crate::accumulator::{Accumulator, ProducerBatch};
+use crate::clock::Time;
+use crate::errors::KafkaError;
+use crate::log::{Record, NO_PRODUCER_ID, NO_SEQUENCE};
+use crate::messages::{Msg, ProduceBatch, ProduceReq};
+use crate::murmur2::partition_for_key;
+use crate::network::Conn;
+use crate::rng::{below, Subsystem};
+use crate::scenario::Acks;
+use crate::sim::{Ev, Sim};
+use crate::trace::{DropReason, Kind};
+use crate::types::{BrokerId, MsgId, Node, Tp};
+use rand_pcg::Pcg32;
+use std::collections::BTreeMap;
+
+/// Timer events of a producer instance.
+#[derive(Clone, Debug)]
+pub enum ProducerEv {
+    /// The application's next `send()` is due.
+    AppSend,
+    /// The sender thread wakes (linger, backoff or expiry deadline).
+    Wake,
+    RequestTimeout(u64),
+}
+
+pub const PENDING: u8 = 0;
+pub const ACKED: u8 = 1;
+pub const FAILED: u8 = 2;
+
+#[derive(Debug)]
+pub struct InFlight {
+    pub broker: BrokerId,
+    pub batches: Vec<ProducerBatch>,
+}
+
+#[derive(Debug)]
+pub struct ProducerInstance {
+    pub alive: bool,
+    pub paused: bool,
+    pub deferred: Vec<Ev>,
+    pub started: Time,
+    pub first_msg: u64,
+    pub next_msg: u64,
+    pub producer_id: i64,
+    pub producer_epoch: i16,
+    pub pid_pending: bool,
+    pub acc: Accumulator,
+    pub inflight: BTreeMap<u64, InFlight>,
+    pub next_req: u64,
+    pub conns: Vec<Conn>,
+    /// Leader of each partition of the topic as last learned; `None` before metadata.
+    pub leaders: Option<Vec<Option<BrokerId>>>,
+    pub metadata_inflight: bool,
+    pub metadata_retry_at: Time,
+    pub next_seq: Vec<i32>,
+    pub sticky: Option<(u32, u64)>,
+    pub rng: Pcg32,
+    pub wake_at: Option<Time>,
+}
+
+#[derive(Debug)]
+pub struct ProducerApp {
+    pub status: Vec<u8>,
+    pub instances: Vec<ProducerInstance>,
+    /// The instance that faults address (the newest).
+    pub current: Option<u16>,
+    pub drop_requests: u32,
+    pub drop_responses: u32,
+}
+
+impl ProducerApp {
+    pub fn finished(&self) -> bool {
+        self.instances.iter().all(|i| {
+            !i.alive || i.paused || (i.next_msg as usize >= self.status.len() && i.acc.is_empty() && i.inflight.is_empty())
+        })
+    }
+
+    /// First message the application has not been told succeeded.
+    fn resume_point(&self) -> u64 {
+        self.status.iter().position(|&s| s != ACKED).unwrap_or(self.status.len()) as u64
+    }
+}
+
+impl Sim {
+    pub fn start_producers(&mut self) {
+        for p in 0..self.cfg.producers.len() {
+            let n = self.cfg.producers[p].messages as usize;
+            self.producers.push(ProducerApp {
+                status: vec![PENDING; n],
+                instances: Vec::new(),
+                current: None,
+                drop_requests: 0,
+                drop_responses: 0,
+            });
+            self.new_producer_instance(p as u16, 0);
+        }
+    }
+
+    fn new_producer_instance(&mut self, p: u16, first_msg: u64) {
+        let inst = self.producers[p as usize].instances.len() as u16;
+        let rng = self.rng.stream(Subsystem::Partitioner, ((p as u64) << 16) | inst as u64);
+        let brokers = self.cfg.cluster.brokers as usize;
+        let now = self.now();
+        let idem = self.cfg.producers[p as usize].idempotence;
+        self.producers[p as usize].instances.push(ProducerInstance {
+            alive: true,
+            paused: false,
+            deferred: Vec::new(),
+            started: now,
+            first_msg,
+            next_msg: first_msg,
+            producer_id: NO_PRODUCER_ID,
+            producer_epoch: 0,
+            pid_pending: idem,
+            acc: Accumulator::default(),
+            inflight: BTreeMap::new(),
+            next_req: 0,
+            conns: vec![Conn::default(); brokers],
+            leaders: None,
+            metadata_inflight: false,
+            metadata_retry_at: 0,
+            next_seq: Vec::new(),
+            sticky: None,
+            rng,
+            wake_at: None,
+        });
+        self.producers[p as usize].current = Some(inst);
+        self.record(Kind::ProducerStart { p, inst });
+        let me = Node::Producer(p, inst);
+        if idem {
+            self.send(me, Node::Controller, Msg::InitProducerId);
+        }
+        self.request_metadata(p, inst);
+        self.q.after(0, Ev::Producer(p, inst, ProducerEv::AppSend));
+    }
+
+    fn inst(&mut self, p: u16, inst: u16) -> &mut ProducerInstance {
+        &mut self.producers[p as usize].instances[inst as usize]
+    }
+
+    fn request_metadata(&mut self, p: u16, inst: u16) {
+        let i = self.inst(p, inst);
+        if i.metadata_inflight {
+            return;
+        }
+        i.metadata_inflight = true;
+        self.send(Node::Producer(p, inst), Node::Controller, Msg::Metadata);
+    }
+
+    /// Events for a paused instance wait until it resumes (a stop-the-world pause).
+    fn deferred_if_paused(&mut self, p: u16, inst: u16, ev: Ev) -> Option<Ev> {
+        let i = self.inst(p, inst);
+        if !i.alive {
+            return None;
+        }
+        if i.paused {
+            i.deferred.push(ev);
+            return None;
+        }
+        Some(ev)
+    }
+
+    pub fn producer_event(&mut self, p: u16, inst: u16, ev: ProducerEv) {
+        let Some(Ev::Producer(_, _, ev)) = self.deferred_if_paused(p, inst, Ev::Producer(p, inst, ev)) else {
+            return;
+        };
+        match ev {
+            ProducerEv::AppSend => self.app_send(p, inst),
+            ProducerEv::Wake => {
+                self.inst(p, inst).wake_at = None;
+                self.run_sender(p, inst);
+            }
+            ProducerEv::RequestTimeout(req) => self.request_timeout(p, inst, req),
+        }
+    }
+
+    /// The application calls `send()` for every message that is due by now.
+    fn app_send(&mut self, p: u16, inst: u16) {
+        let cfg = &self.cfg.producers[p as usize];
+        let (messages, interval, keys, value_bytes, batch_size) =
+            (cfg.messages, cfg.interval_ms, cfg.keys, cfg.value_bytes, cfg.batch_size);
+        let topic = cfg.topic as u16;
+        let now = self.now();
+        let i = self.inst(p, inst);
+        let Some(leaders) = &i.leaders else {
+            // send() blocks until the first metadata arrives; it re-triggers us.
+            return;
+        };
+        let nparts = leaders.len() as u32;
+        loop {
+            let i = self.inst(p, inst);
+            if i.next_msg >= messages {
+                break;
+            }
+            let k = i.next_msg - i.first_msg;
+            let due = i.started + k.saturating_mul(interval);
+            if due > now {
+                self.q.at(due, Ev::Producer(p, inst, ProducerEv::AppSend));
+                break;
+            }
+            let index = i.next_msg as u32;
+            i.next_msg += 1;
+            let key = (keys > 0).then(|| index % keys);
+            let partition = match key {
+                Some(k) => partition_for_key(format!("k{k}").as_bytes(), nparts),
+                None => sticky_partition(i, nparts, value_bytes as u64, batch_size as u64),
+            };
+            let msg = MsgId { producer: p, index };
+            i.acc.append(partition, Record { msg, key }, value_bytes, batch_size, now);
+            let tp = Tp { topic, partition: partition as u16 };
+            self.record(Kind::Send { p, inst, msg, key, tp });
+        }
+        self.run_sender(p, inst);
+    }
+
+    /// The sender thread: expire, drain ready batches to their leaders, schedule a wake-up.
+    pub fn run_sender(&mut self, p: u16, inst: u16) {
+        let now = self.now();
+        let cfg = self.cfg.producers[p as usize].clone();
+        let topic = cfg.topic as u16;
+        {
+            let i = self.inst(p, inst);
+            if !i.alive || i.paused {
+                return;
+            }
+        }
+        self.expire_batches(p, inst, &cfg);
+        if self.inst(p, inst).pid_pending {
+            return;
+        }
+        let mut next_wake: Option<Time> = None;
+        let mut wake = |t: Time| next_wake = Some(next_wake.map_or(t, |w: Time| w.min(t)));
+        let mut by_leader: BTreeMap<BrokerId, Vec<u32>> = BTreeMap::new();
+        let mut need_metadata = false;
+        {
+            let i = self.inst(p, inst);
+            let Some(leaders) = i.leaders.clone() else { return };
+            let inflight_by_part = inflight_sequences(i);
+            for (part, q) in i.acc.queues.iter().enumerate() {
+                let Some(first) = q.front() else { continue };
+                let Some(Some(leader)) = leaders.get(part) else {
+                    need_metadata = true;
+                    continue;
+                };
+                match Accumulator::ready(first, q.len(), cfg.batch_size, cfg.linger_ms, now) {
+                    Err(t) => {
+                        wake(t);
+                        continue;
+                    }
+                    Ok(()) => {}
+                }
+                let in_flight = inflight_by_part.get(&(part as u32));
+                if cfg.max_in_flight == 1 && in_flight.is_some() {
+                    continue; // ordering guaranteed: one batch in flight per partition
+                }
+                if cfg.idempotence && first.base_sequence != NO_SEQUENCE {
+                    // A retried batch goes only when it is the first in flight again.
+                    if let Some(seqs) = in_flight {
+                        if seqs.first() != Some(&first.base_sequence) {
+                            continue;
+                        }
+                    }
+                }
+                by_leader.entry(*leader).or_default().push(part as u32);
+            }
+        }
+        if need_metadata {
+            let retry_at = self.inst(p, inst).metadata_retry_at;
+            if now >= retry_at {
+                self.request_metadata(p, inst);
+            } else {
+                wake(retry_at);
+            }
+        }
+        for (leader, parts) in by_leader {
+            let i = self.inst(p, inst);
+            let conn = &mut i.conns[leader as usize];
+            if !conn.up {
+                if !conn.connecting {
+                    if now >= conn.backoff_until {
+                        conn.connecting = true;
+                        self.send(Node::Producer(p, inst), Node::Broker(leader), Msg::Connect);
+                    } else {
+                        let t = conn.backoff_until;
+                        wake(t);
+                    }
+                }
+                continue;
+            }
+            let in_flight_to = i.inflight.values().filter(|f| f.broker == leader).count() as u32;
+            if in_flight_to >= cfg.max_in_flight {
+                continue;
+            }
+            // One batch per partition per request, as Kafka drains.
+            let mut batches = Vec::new();
+            for part in parts {
+                let mut b = i.acc.queues[part as usize].pop_front().expect("front exists");
+                b.closed = true;
+                if cfg.idempotence && b.base_sequence == NO_SEQUENCE {
+                    let seqs = &mut i.next_seq;
+                    if seqs.len() <= part as usize {
+                        seqs.resize(part as usize + 1, 0);
+                    }
+                    b.base_sequence = seqs[part as usize];
+                    b.producer_epoch = i.producer_epoch;
+                    seqs[part as usize] += b.records.len() as i32;
+                }
+                batches.push(b);
+            }
+            i.next_req += 1;
+            let req_id = i.next_req;
+            let pid = i.producer_id;
+            let acks: i8 = match cfg.acks {
+                Acks::Zero => 0,
+                Acks::One => 1,
+                Acks::All => -1,
+            };
+            let wire: Vec<ProduceBatch> = batches
+                .iter()
+                .map(|b| ProduceBatch {
+                    tp: Tp { topic, partition: b.partition as u16 },
+                    batch_id: b.id,
+                    producer_id: if cfg.idempotence { pid } else { NO_PRODUCER_ID },
+                    producer_epoch: b.producer_epoch,
+                    base_sequence: if cfg.idempotence { b.base_sequence } else { NO_SEQUENCE },
+                    transactional: false,
+                    records: b.records.clone().into(),
+                    bytes: b.bytes,
+                })
+                .collect();
+            let req = ProduceReq { req_id, acks, batches: wire };
+            let from = Node::Producer(p, inst);
+            let to = Node::Broker(leader);
+            if self.producers[p as usize].drop_requests > 0 {
+                self.producers[p as usize].drop_requests -= 1;
+                let id = self.net.next_id();
+                let arrive = now + self.net.latency;
+                self.record(Kind::Net { id, from, to, arrive, wire: crate::trace::Wire::ProduceRequest { records: batches.iter().map(|b| b.records.len() as u32).sum() } });
+                self.record(Kind::NetDrop { id, reason: DropReason::Fault });
+            } else {
+                self.send(from, to, Msg::Produce(req));
+            }
+            if acks == 0 {
+                // acks=0: the batch is done once written to the socket (offset unknown).
+                for b in batches {
+                    self.complete_batch(p, inst, b, None);
+                }
+            } else {
+                self.inst(p, inst).inflight.insert(req_id, InFlight { broker: leader, batches });
+                self.q.after(cfg.request_timeout_ms, Ev::Producer(p, inst, ProducerEv::RequestTimeout(req_id)));
+            }
+        }
+        // Wake for the next delivery-timeout expiry too.
+        {
+            let i = self.inst(p, inst);
+            let oldest = i
+                .acc
+                .queues
+                .iter()
+                .filter_map(|q| q.iter().map(|b| b.created).min())
+                .chain(i.inflight.values().flat_map(|f| f.batches.iter().map(|b| b.created)))
+                .min();
+            if let Some(c) = oldest {
+                wake(c + cfg.delivery_timeout_ms);
+            }
+        }
+        if let Some(t) = next_wake {
+            let i = self.inst(p, inst);
+            if i.wake_at.is_none_or(|w| t < w || w < now) {
+                i.wake_at = Some(t);
+                self.q.at(t, Ev::Producer(p, inst, ProducerEv::Wake));
+            }
+        }
+    }
+
+    /// `delivery.timeout.ms`: batches (queued or in flight) older than it fail.
+    fn expire_batches(&mut self, p: u16, inst: u16, cfg: &crate::config::ProducerCfg) {
+        let now = self.now();
+        let limit = cfg.delivery_timeout_ms;
+        let mut expired = Vec::new();
+        let i = self.inst(p, inst);
+        for q in i.acc.queues.iter_mut() {
+            while q.front().is_some_and(|b| now >= b.created + limit) {
+                expired.push(q.pop_front().expect("front"));
+            }
+        }
+        for f in i.inflight.values_mut() {
+            let (gone, keep): (Vec<_>, Vec<_>) = f.batches.drain(..).partition(|b| now >= b.created + limit);
+            f.batches = keep;
+            expired.extend(gone);
+        }
+        if expired.is_empty() {
+            return;
+        }
+        let idem = cfg.idempotence;
+        for b in expired {
+            if idem && b.base_sequence != NO_SEQUENCE {
+                self.bump_epoch(p, inst);
+            }
+            self.fail_batch(p, inst, b, KafkaError::RequestTimedOut);
+        }
+    }
+
+    /// KIP-360: after a batch whose fate is unknown, the idempotent producer bumps its epoch
+    /// and starts every partition's sequence again at 0.
+    fn bump_epoch(&mut self, p: u16, inst: u16) {
+        let i = self.inst(p, inst);
+        i.producer_epoch += 1;
+        for s in i.next_seq.iter_mut() {
+            *s = 0;
+        }
+        for q in i.acc.queues.iter_mut() {
+            for b in q.iter_mut() {
+                b.base_sequence = NO_SEQUENCE;
+            }
+        }
+        let (pid, epoch) = (i.producer_id, i.producer_epoch);
+        self.record(Kind::ProducerId { p, inst, pid, epoch });
+    }
+
+    fn complete_batch(&mut self, p: u16, inst: u16, b: ProducerBatch, base: Option<u64>) {
+        let topic = self.cfg.producers[p as usize].topic as u16;
+        let tp = Tp { topic, partition: b.partition as u16 };
+        for (k, r) in b.records.iter().enumerate() {
+            let offset = base.map(|o| o + k as u64);
+            let app = &mut self.producers[p as usize];
+            app.status[r.msg.index as usize] = ACKED;
+            self.record(Kind::Ack { p, inst, msg: r.msg, tp, offset });
+        }
+    }
+
+    fn fail_batch(&mut self, p: u16, inst: u16, b: ProducerBatch, error: KafkaError) {
+        for r in &b.records {
+            let app = &mut self.producers[p as usize];
+            if app.status[r.msg.index as usize] != ACKED {
+                app.status[r.msg.index as usize] = FAILED;
+            }
+            self.record(Kind::Fail { p, inst, msg: r.msg, error });
+            self.record(Kind::Error { who: Node::Producer(p, inst), error, msg: Some(r.msg) });
+        }
+    }
+
+    pub fn producer_receive(&mut self, p: u16, inst: u16, from: Node, msg: Msg, net_id: u64) {
+        let alive = self.producers[p as usize].instances[inst as usize].alive;
+        if !alive {
+            self.record(Kind::NetDrop { id: net_id, reason: DropReason::SenderGone });
+            return;
+        }
+        if matches!(msg, Msg::ProduceResp(_)) && self.producers[p as usize].drop_responses > 0 {
+            self.producers[p as usize].drop_responses -= 1;
+            self.record(Kind::NetDrop { id: net_id, reason: DropReason::Fault });
+            return;
+        }
+        let ev = Ev::Deliver { id: net_id, from, to: Node::Producer(p, inst), msg };
+        let Some(Ev::Deliver { msg, .. }) = self.deferred_if_paused(p, inst, ev) else { return };
+        let now = self.now();
+        let backoff = self.cfg.producers[p as usize].retry_backoff_ms;
+        match (from, msg) {
+            (Node::Controller, Msg::InitProducerIdResp { producer_id, epoch }) => {
+                let i = self.inst(p, inst);
+                i.producer_id = producer_id;
+                i.producer_epoch = epoch;
+                i.pid_pending = false;
+                self.record(Kind::ProducerId { p, inst, pid: producer_id, epoch });
+                self.run_sender(p, inst);
+            }
+            (Node::Controller, Msg::MetadataResp { partitions }) => {
+                let topic = self.cfg.producers[p as usize].topic as u16;
+                let leaders: Vec<Option<BrokerId>> =
+                    partitions.iter().filter(|(tp, _, _)| tp.topic == topic).map(|(_, l, _)| *l).collect();
+                let i = self.inst(p, inst);
+                let first = i.leaders.is_none();
+                i.metadata_inflight = false;
+                i.metadata_retry_at = now + backoff;
+                i.acc.ensure_partitions(leaders.len());
+                i.leaders = Some(leaders);
+                if first {
+                    self.app_send(p, inst);
+                } else {
+                    self.run_sender(p, inst);
+                }
+            }
+            (Node::Broker(b), Msg::ConnectResult { ok }) => {
+                let i = self.inst(p, inst);
+                if ok {
+                    i.conns[b as usize].connected();
+                } else {
+                    i.conns[b as usize].failed(now);
+                    self.request_metadata(p, inst);
+                }
+                self.run_sender(p, inst);
+            }
+            (Node::Broker(b), Msg::Disconnected) => {
+                self.inst(p, inst).conns[b as usize].failed(now);
+                let reqs: Vec<u64> = self.inst(p, inst).inflight.iter().filter(|(_, f)| f.broker == b).map(|(r, _)| *r).collect();
+                for r in reqs {
+                    self.request_failed(p, inst, r, KafkaError::NetworkException);
+                }
+                self.request_metadata(p, inst);
+                self.run_sender(p, inst);
+            }
+            (Node::Broker(_), Msg::ProduceResp(resp)) => {
+                let Some(f) = self.inst(p, inst).inflight.remove(&resp.req_id) else { return };
+                let mut refresh = false;
+                for b in f.batches {
+                    let result = resp.results.iter().find(|(id, _)| *id == b.id).map(|(_, r)| *r);
+                    match result {
+                        Some(Ok(base)) => self.complete_batch(p, inst, b, Some(base)),
+                        Some(Err(e)) => {
+                            refresh |= e.refresh_metadata();
+                            self.batch_error(p, inst, b, e);
+                        }
+                        None => self.batch_error(p, inst, b, KafkaError::NetworkException),
+                    }
+                }
+                if refresh {
+                    self.request_metadata(p, inst);
+                }
+                self.run_sender(p, inst);
+            }
+            _ => {}
+        }
+    }
+
+    /// A whole request failed (timeout, disconnect): each of its batches is retried or
+    /// failed.
+    fn request_failed(&mut self, p: u16, inst: u16, req: u64, error: KafkaError) {
+        let Some(f) = self.inst(p, inst).inflight.remove(&req) else { return };
+        for b in f.batches {
+            self.batch_error(p, inst, b, error);
+        }
+    }
+
+    fn request_timeout(&mut self, p: u16, inst: u16, req: u64) {
+        let Some(f) = self.inst(p, inst).inflight.get(&req) else { return };
+        let broker = f.broker;
+        let now = self.now();
+        // NetworkClient closes the connection of a timed-out request: every other request
+        // in flight on it fails as disconnected.
+        self.request_failed(p, inst, req, KafkaError::RequestTimedOut);
+        let others: Vec<u64> = self.inst(p, inst).inflight.iter().filter(|(_, f)| f.broker == broker).map(|(r, _)| *r).collect();
+        for r in others {
+            self.request_failed(p, inst, r, KafkaError::NetworkException);
+        }
+        let i = self.inst(p, inst);
+        i.conns[broker as usize].up = false;
+        i.conns[broker as usize].backoff_until = now;
+        self.request_metadata(p, inst);
+        self.run_sender(p, inst);
+    }
+
+    /// Retry or fail one batch after an error, as the Java sender decides.
+    fn batch_error(&mut self, p: u16, inst: u16, mut b: ProducerBatch, e: KafkaError) {
+        let now = self.now();
+        let cfg = &self.cfg.producers[p as usize];
+        let (retries, backoff, delivery, idem) = (cfg.retries, cfg.retry_backoff_ms, cfg.delivery_timeout_ms, cfg.idempotence);
+        let topic = cfg.topic as u16;
+        let i = self.inst(p, inst);
+        let stale_epoch = idem && b.base_sequence != NO_SEQUENCE && b.producer_epoch != i.producer_epoch;
+        // OUT_OF_ORDER_SEQUENCE_NUMBER is retriable while an earlier batch of the partition
+        // is still unresolved (it will be retried first).
+        let earlier_pending = idem
+            && e == KafkaError::OutOfOrderSequenceNumber
+            && (i.inflight.values().flat_map(|f| f.batches.iter()).chain(i.acc.queues.get(b.partition as usize).into_iter().flatten())
+                .any(|x| x.partition == b.partition && x.base_sequence != NO_SEQUENCE && x.base_sequence < b.base_sequence && x.producer_epoch == b.producer_epoch));
+        let can_retry = (e.retriable() || earlier_pending)
+            && (b.attempts as u64) < retries
+            && now < b.created + delivery;
+        if can_retry && !stale_epoch {
+            b.attempts += 1;
+            b.retry_at = now + backoff;
+            let records = b.records.len() as u32;
+            let attempt = b.attempts;
+            let tp = Tp { topic, partition: b.partition as u16 };
+            self.inst(p, inst).acc.reenqueue(b, idem);
+            self.record(Kind::Retry { p, inst, tp, records, attempt, error: e });
+            if e.refresh_metadata() {
+                self.request_metadata(p, inst);
+            }
+        } else if can_retry && stale_epoch {
+            // Sequenced under an older epoch: resend with fresh sequence numbers.
+            b.attempts += 1;
+            b.retry_at = now + backoff;
+            b.base_sequence = NO_SEQUENCE;
+            self.inst(p, inst).acc.reenqueue(b, false);
+        } else {
+            if idem && b.base_sequence != NO_SEQUENCE && !stale_epoch {
+                self.bump_epoch(p, inst);
+            }
+            self.fail_batch(p, inst, b, e);
+        }
+    }
+
+    pub fn crash_producer(&mut self, p: u16) {
+        let Some(inst) = self.producers[p as usize].current else { return };
+        let i = self.inst(p, inst);
+        if !i.alive {
+            return;
+        }
+        i.alive = false;
+        i.deferred.clear();
+        self.record(Kind::ProducerCrash { p, inst });
+    }
+
+    pub fn restart_producer(&mut self, p: u16) {
+        let app = &self.producers[p as usize];
+        if let Some(cur) = app.current {
+            let c = &app.instances[cur as usize];
+            if c.alive && !c.paused {
+                return; // already running
+            }
+        }
+        let from = self.producers[p as usize].resume_point();
+        self.new_producer_instance(p, from);
+    }
+
+    pub fn pause_producer(&mut self, p: u16) {
+        let Some(inst) = self.producers[p as usize].current else { return };
+        let i = self.inst(p, inst);
+        if !i.alive || i.paused {
+            return;
+        }
+        i.paused = true;
+        self.record(Kind::ProducerPause { p, inst });
+    }
+
+    pub fn resume_producer(&mut self, p: u16) {
+        let Some(inst) = self.producers[p as usize].instances.iter().rposition(|i| i.alive && i.paused) else { return };
+        let inst = inst as u16;
+        let i = self.inst(p, inst);
+        i.paused = false;
+        let deferred = std::mem::take(&mut i.deferred);
+        self.record(Kind::ProducerResume { p, inst });
+        for ev in deferred {
+            self.q.after(0, ev);
+        }
+        self.q.after(0, Ev::Producer(p, inst, ProducerEv::Wake));
+    }
+
+    /// Clients holding an open connection to broker `b` (told when it dies).
+    pub fn clients_connected_to(&self, b: BrokerId) -> Vec<Node> {
+        let mut out = Vec::new();
+        for (p, app) in self.producers.iter().enumerate() {
+            for (k, i) in app.instances.iter().enumerate() {
+                if i.alive && i.conns.get(b as usize).is_some_and(|c| c.up) {
+                    out.push(Node::Producer(p as u16, k as u16));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Sequences in flight per partition, lowest first.
+fn inflight_sequences(i: &ProducerInstance) -> BTreeMap<u32, Vec<i32>> {
+    let mut m: BTreeMap<u32, Vec<i32>> = BTreeMap::new();
+    for f in i.inflight.values() {
+        for b in &f.batches {
+            m.entry(b.partition).or_default().push(b.base_sequence);
+        }
+    }
+    for v in m.values_mut() {
+        v.sort();
+    }
+    m
+}
+
+/// KIP-794's uniform sticky partitioner: stay on one partition until `batch.size` bytes
+/// went to it, then pick another at random.
+fn sticky_partition(i: &mut ProducerInstance, nparts: u32, size: u64, batch_size: u64) -> u32 {
+    match i.sticky {
+        Some((part, bytes)) if bytes < batch_size.max(1) && part < nparts => {
+            i.sticky = Some((part, bytes + size));
+            part
+        }
+        prev => {
+            let mut part = below(&mut i.rng, nparts);
+            if let (Some((old, _)), true) = (prev, nparts > 1) {
+                if part == old {
+                    part = (part + 1 + below(&mut i.rng, nparts - 1)) % nparts;
+                }
+            }
+            i.sticky = Some((part, size));
+            part
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! The event trace: everything that happened, in order, with simulated times. The UI
+//! animates it, `--trace` writes it as JSON lines, and the audit reads it as the history
+//! of the run (sends, acks, appends, truncations, reads, applies).
+//!
+//! Every event is hashed as it is recorded with a portable FNV-1a hasher (sizes and enum
+//! tags written as fixed-width integers), giving `trace_hash` on every target alike.
+
+use crate::clock::Time;
+use crate::errors::KafkaError;
+use crate::log::{Control, Record};
+use crate::types::{BrokerId, MsgId, Node, Tp};
+use std::hash::{Hash, Hasher};
+use std::rc::Rc;
+
+/// What a message on the wire carries (for drawing it in flight).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Wire {
+    ProduceRequest { records: u32 },
+    ProduceResponse { error: Option<KafkaError> },
+    FetchRequest { tp: Tp, offset: u64 },
+    FetchResponse { tp: Tp, records: u32 },
+    Heartbeat,
+    Metadata,
+    Control,
+    Commit,
+    Connect,
+    Disconnect,
+    Group,
+    Txn,
+}
+
+/// Why a message never arrived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DropReason {
+    LinkCut,
+    TargetDown,
+    Fault,
+    SenderGone,
+}
+
+#[derive(Clone, Debug, PartialEq, Hash)]
+pub enum Kind {
+    Net { id: u64, from: Node, to: Node, arrive: Time, wire: Wire },
+    NetDrop { id: u64, reason: DropReason },
+    BrokerCrash { b: BrokerId },
+    BrokerRestart { b: BrokerId },
+    Isolate { b: BrokerId },
+    Heal,
+    BrokerFenced { b: BrokerId },
+    BrokerUnfenced { b: BrokerId },
+    /// The controller's decision for a partition.
+    Leader { tp: Tp, leader: Option<BrokerId>, epoch: u32, isr: Vec<BrokerId>, unclean: bool },
+    /// A committed ISR change (AlterPartition accepted).
+    Isr { tp: Tp, isr: Vec<BrokerId> },
+    /// A broker took a role for a partition after hearing from the controller.
+    Role { b: BrokerId, tp: Tp, leader: bool, epoch: u32 },
+    Append {
+        b: BrokerId,
+        tp: Tp,
+        base_offset: u64,
+        epoch: u32,
+        producer_id: i64,
+        transactional: bool,
+        control: Option<Control>,
+        records: Rc<[Record]>,
+    },
+    Hw { b: BrokerId, tp: Tp, hw: u64 },
+    Truncate { b: BrokerId, tp: Tp, to: u64, removed: u64 },
+    ProducerStart { p: u16, inst: u16 },
+    ProducerId { p: u16, inst: u16, pid: i64, epoch: i16 },
+    ProducerCrash { p: u16, inst: u16 },
+    ProducerPause { p: u16, inst: u16 },
+    ProducerResume { p: u16, inst: u16 },
+    /// The application handed a message to `send()`.
+    Send { p: u16, inst: u16, msg: MsgId, key: Option<u32>, tp: Tp },
+    /// The application's callback said success.
+    Ack { p: u16, inst: u16, msg: MsgId, tp: Tp, offset: Option<u64> },
+    /// The application's callback said failure.
+    Fail { p: u16, inst: u16, msg: MsgId, error: KafkaError },
+    Retry { p: u16, inst: u16, tp: Tp, records: u32, attempt: u32, error: KafkaError },
+    ConsumerStart { c: u16, inst: u16 },
+    ConsumerCrash { c: u16, inst: u16 },
+    /// A group formed a new generation; the member got these partitions.
+    Assign { c: u16, inst: u16, generation: u32, partitions: Vec<Tp> },
+    /// Records returned by `poll()`.
+    Poll { c: u16, inst: u16, generation: u32, records: Vec<(Tp, u64, MsgId)> },
+    /// The effect of a record was applied (processing finished).
+    Apply { c: u16, inst: u16, msg: MsgId, tp: Tp, offset: u64 },
+    /// The inbox recognised a message id it had already applied.
+    InboxSkip { c: u16, inst: u16, msg: MsgId },
+    Commit { c: u16, inst: u16, generation: u32, offsets: Vec<(Tp, u64)>, ok: bool },
+    OffsetReset { c: u16, inst: u16, tp: Tp, offset: u64 },
+    Rebalance { group: u16, generation: u32, members: u32 },
+    /// An error surfaced to an application.
+    Error { who: Node, error: KafkaError, msg: Option<MsgId> },
+}
+
+#[derive(Clone, Debug, PartialEq, Hash)]
+pub struct Event {
+    pub t: Time,
+    pub kind: Kind,
+}
+
+/// FNV-1a 64 with fixed-width integer encodings (portable across 32/64-bit targets).
+#[derive(Clone)]
+pub struct PortableHasher(u64);
+
+impl Default for PortableHasher {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for PortableHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        for &b in bytes {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write(&(i as u64).to_le_bytes());
+    }
+    fn write_isize(&mut self, i: isize) {
+        self.write(&(i as i64).to_le_bytes());
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.write(&i.to_le_bytes());
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write(&i.to_le_bytes());
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.write(&i.to_le_bytes());
+    }
+}
+
+/// The recorded run.
+#[derive(Default)]
+pub struct Trace {
+    pub events: Vec<Event>,
+    hasher: PortableHasher,
+}
+
+impl Trace {
+    pub fn push(&mut self, t: Time, kind: Kind) {
+        let e = Event { t, kind };
+        e.hash(&mut self.hasher);
+        self.events.push(e);
+    }
+
+    pub fn hash_hex(&self) -> String {
+        format!("{:016x}", self.hasher.finish())
+    }
+}

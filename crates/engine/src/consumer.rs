@@ -19,10 +19,14 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 const POLL_TIMEOUT_MS: u64 = 100;
 /// Consumer `retry.backoff.ms`.
 const RETRY_BACKOFF_MS: u64 = 100;
+/// Consumer `reconnect.backoff.ms`.
+const RECONNECT_BACKOFF_MS: u64 = 50;
+/// Consumer `request.timeout.ms`.
+const REQUEST_TIMEOUT_MS: u64 = 30_000;
 
 #[derive(Clone, Debug)]
 pub enum ConsumerEv {
-    Poll,
+    Poll(u64),
     /// Processing of the record at the head of the work queue finished.
     Processed,
     Heartbeat,
@@ -50,10 +54,14 @@ pub struct ConsumerInstance {
     pub positions: BTreeMap<Tp, u64>,
     pub fetch_offsets: BTreeMap<Tp, u64>,
     pub buffers: BTreeMap<Tp, VecDeque<(u64, Record)>>,
-    pub fetching: BTreeSet<Tp>,
+    /// Fetches in flight: partition -> (broker asked, when).
+    pub fetching: BTreeMap<Tp, (BrokerId, Time)>,
+    /// Brokers not to be contacted before this time (after a disconnect).
+    pub backoff: BTreeMap<BrokerId, Time>,
     pub unpositioned: BTreeSet<Tp>,
     pub leaders: BTreeMap<Tp, Option<BrokerId>>,
     pub metadata_inflight: bool,
+    pub metadata_retry_at: Time,
     /// Records taken by `poll()` and not yet processed.
     pub work: VecDeque<(Tp, u64, Record)>,
     pub processing: bool,
@@ -61,7 +69,9 @@ pub struct ConsumerInstance {
     pub committing: bool,
     /// The poll loop is inside `poll()` waiting for data.
     pub waiting: bool,
-    pub poll_scheduled: bool,
+    /// When the next poll() is scheduled, and its token (older tokens are stale).
+    pub poll_at: Option<Time>,
+    pub poll_token: u64,
     pub last_auto_commit: Time,
     pub last_poll: Time,
     /// Next offset after the last processed record, per partition.
@@ -99,15 +109,18 @@ impl Sim {
             positions: BTreeMap::new(),
             fetch_offsets: BTreeMap::new(),
             buffers: BTreeMap::new(),
-            fetching: BTreeSet::new(),
+            fetching: BTreeMap::new(),
+            backoff: BTreeMap::new(),
             unpositioned: BTreeSet::new(),
             leaders: BTreeMap::new(),
             metadata_inflight: false,
+            metadata_retry_at: 0,
             work: VecDeque::new(),
             processing: false,
             committing: false,
             waiting: false,
-            poll_scheduled: false,
+            poll_at: None,
+            poll_token: 0,
             last_auto_commit: now,
             last_poll: now,
             processed: BTreeMap::new(),
@@ -148,12 +161,15 @@ impl Sim {
     }
 
     fn schedule_poll(&mut self, c: u16, inst: u16, delay: u64) {
+        let at = self.now() + delay;
         let i = self.cinst(c, inst);
-        if i.poll_scheduled {
+        if i.poll_at.is_some_and(|t| t <= at) {
             return;
         }
-        i.poll_scheduled = true;
-        self.q.after(delay, Ev::Consumer(c, inst, ConsumerEv::Poll));
+        i.poll_at = Some(at);
+        i.poll_token += 1;
+        let token = i.poll_token;
+        self.q.at(at, Ev::Consumer(c, inst, ConsumerEv::Poll(token)));
     }
 
     pub fn consumer_event(&mut self, c: u16, inst: u16, ev: ConsumerEv) {
@@ -161,8 +177,12 @@ impl Sim {
             return;
         }
         match ev {
-            ConsumerEv::Poll => {
-                self.cinst(c, inst).poll_scheduled = false;
+            ConsumerEv::Poll(token) => {
+                let i = self.cinst(c, inst);
+                if token != i.poll_token {
+                    return;
+                }
+                i.poll_at = None;
                 self.poll(c, inst);
             }
             ConsumerEv::Processed => self.processed(c, inst),
@@ -366,26 +386,38 @@ impl Sim {
     fn send_fetches(&mut self, c: u16, inst: u16) {
         let iso = self.cfg.consumers[c as usize].isolation_level;
         let me = Node::Consumer(c, inst);
+        let now = self.now();
         let mut reqs = Vec::new();
         let mut need_metadata = false;
+        let mut retry_at: Option<Time> = None;
         {
             let i = self.cinst(c, inst);
             if i.phase != Phase::Active {
                 return;
             }
+            // A fetch unanswered for request.timeout.ms is given up.
+            i.fetching.retain(|_, (_, at)| now < *at + REQUEST_TIMEOUT_MS);
             for &tp in &i.assignment {
-                if i.fetching.contains(&tp) || i.buffers.get(&tp).is_some_and(|b| !b.is_empty()) {
+                if i.fetching.contains_key(&tp) || i.buffers.get(&tp).is_some_and(|b| !b.is_empty()) {
                     continue;
                 }
                 let Some(&offset) = i.fetch_offsets.get(&tp) else { continue };
                 match i.leaders.get(&tp).copied().flatten() {
-                    Some(l) => reqs.push((l, tp, offset)),
+                    Some(l) => match i.backoff.get(&l) {
+                        Some(&until) if until > now => {
+                            retry_at = Some(retry_at.map_or(until, |r| r.min(until)));
+                        }
+                        _ => reqs.push((l, tp, offset)),
+                    },
                     None => need_metadata = true,
                 }
             }
-            for (_, tp, _) in &reqs {
-                i.fetching.insert(*tp);
+            for (l, tp, _) in &reqs {
+                i.fetching.insert(*tp, (*l, now));
             }
+        }
+        if let Some(t) = retry_at {
+            self.q.at(t, Ev::Consumer(c, inst, ConsumerEv::Refetch));
         }
         for (l, tp, offset) in reqs {
             let req = FetchReq { tp, offset, replica: None, current_leader_epoch: 0, last_fetched_epoch: None, isolation: iso };
@@ -397,8 +429,9 @@ impl Sim {
     }
 
     fn consumer_metadata(&mut self, c: u16, inst: u16) {
+        let now = self.now();
         let i = self.cinst(c, inst);
-        if i.metadata_inflight {
+        if i.metadata_inflight || now < i.metadata_retry_at {
             return;
         }
         i.metadata_inflight = true;
@@ -414,12 +447,16 @@ impl Sim {
         let group = self.consumers[c as usize].group;
         match msg {
             Msg::MetadataResp { partitions } => {
+                let now = self.now();
                 let i = self.cinst(c, inst);
                 i.metadata_inflight = false;
                 for (tp, leader, _) in partitions {
                     i.leaders.insert(tp, leader);
                 }
-                if i.leaders.values().any(|l| l.is_none()) {
+                let leaderless = i.assignment.iter().chain(i.unpositioned.iter()).any(|tp| i.leaders.get(tp).is_none_or(|l| l.is_none()));
+                if leaderless {
+                    // Metadata is refreshed again after retry.backoff.ms.
+                    i.metadata_retry_at = now + RETRY_BACKOFF_MS;
                     self.q.after(RETRY_BACKOFF_MS, Ev::Consumer(c, inst, ConsumerEv::Refetch));
                 }
                 self.send_fetches(c, inst);
@@ -478,13 +515,12 @@ impl Sim {
             Msg::FetchResp(resp) => self.consumer_fetch_response(c, inst, from, resp),
             Msg::Disconnected => {
                 if let Node::Broker(b) = from {
+                    let now = self.now();
                     let i = self.cinst(c, inst);
-                    let lost: Vec<Tp> = i.fetching.iter().copied().filter(|tp| i.leaders.get(tp) == Some(&Some(b))).collect();
-                    for tp in lost {
-                        i.fetching.remove(&tp);
-                    }
+                    i.fetching.retain(|_, (to, _)| *to != b);
+                    i.backoff.insert(b, now + RECONNECT_BACKOFF_MS);
                     self.consumer_metadata(c, inst);
-                    self.q.after(RETRY_BACKOFF_MS, Ev::Consumer(c, inst, ConsumerEv::Refetch));
+                    self.q.after(RECONNECT_BACKOFF_MS, Ev::Consumer(c, inst, ConsumerEv::Refetch));
                 }
             }
             Msg::GroupHeartbeatResp { error } => {
@@ -578,7 +614,9 @@ impl Sim {
         let reset = self.cfg.consumers[c as usize].auto_offset_reset;
         let tp = resp.tp;
         let i = self.cinst(c, inst);
-        i.fetching.remove(&tp);
+        if i.fetching.get(&tp).is_some_and(|(b, _)| Node::Broker(*b) == from) {
+            i.fetching.remove(&tp);
+        }
         if !i.assignment.contains(&tp) || i.fetch_offsets.get(&tp) != Some(&resp.offset) {
             return;
         }

@@ -456,10 +456,18 @@ impl Sim {
             self.record(Kind::NetDrop { id: net_id, reason: DropReason::SenderGone });
             return;
         }
-        if matches!(msg, Msg::ProduceResp(_)) && self.producers[p as usize].drop_responses > 0 {
-            self.producers[p as usize].drop_responses -= 1;
-            self.record(Kind::NetDrop { id: net_id, reason: DropReason::Fault });
-            return;
+        if let (Msg::ProduceResp(_), Node::Broker(b)) = (&msg, from) {
+            let b = b;
+            let app = &mut self.producers[p as usize];
+            let conn = &mut app.instances[inst as usize].conns[b as usize];
+            if app.drop_responses > 0 || conn.broken {
+                if app.drop_responses > 0 {
+                    app.drop_responses -= 1;
+                }
+                conn.broken = true;
+                self.record(Kind::NetDrop { id: net_id, reason: DropReason::Fault });
+                return;
+            }
         }
         let ev = Ev::Deliver { id: net_id, from, to: Node::Producer(p, inst), msg };
         let Some(Ev::Deliver { msg, .. }) = self.deferred_if_paused(p, inst, ev) else { return };
@@ -554,6 +562,7 @@ impl Sim {
         }
         let i = self.inst(p, inst);
         i.conns[broker as usize].up = false;
+        i.conns[broker as usize].broken = false;
         i.conns[broker as usize].backoff_until = now;
         self.request_metadata(p, inst);
         self.run_sender(p, inst);

@@ -343,6 +343,7 @@ pub fn resolve(s: &Scenario) -> Result<Resolved, ScenarioError> {
     for (i, t) in s.topics.iter().enumerate() {
         topics.push(resolve_topic(i, t, &topics, &cluster)?);
     }
+    auto_create_topics(s, &mut topics);
     let mut producers: Vec<ProducerCfg> = Vec::with_capacity(s.producers.len());
     let mut total_messages = 0;
     for (i, p) in s.producers.iter().enumerate() {
@@ -1312,5 +1313,31 @@ fn unique_id<'a>(
             ),
         )),
         None => Ok(()),
+    }
+}
+
+/// Kafka brokers create a topic on first use (`auto.create.topics.enable`, default true),
+/// with `num.partitions` = 1 and `default.replication.factor` = 1. Output topics that are
+/// only written by the model (a processor's `to`, a consumer's `dlq`) are created so when
+/// not declared, in order of first mention; inputs (a producer's or consumer's `topic`, a
+/// processor's `from`) must be declared, so a typo is an error. Names Kafka would refuse
+/// are left for the usual checks.
+fn auto_create_topics(s: &Scenario, topics: &mut Vec<TopicCfg>) {
+    let mut names: Vec<&str> = Vec::new();
+    names.extend(s.processors.iter().map(|p| p.to.as_str()));
+    names.extend(s.consumers.iter().filter_map(|c| c.dlq.as_deref()));
+    for name in names {
+        if topics.len() >= MAX_TOPICS || topics.iter().any(|t| t.name == name) {
+            continue;
+        }
+        if check_topic_name("", name).is_err() {
+            continue;
+        }
+        topics.push(TopicCfg {
+            name: name.to_string(),
+            partitions: 1,
+            replication_factor: 1,
+            min_insync_replicas: 1,
+        });
     }
 }

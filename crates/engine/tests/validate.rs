@@ -153,15 +153,14 @@ fn contract_example_parses() {
 }
 
 #[test]
-fn contract_example_names_an_undeclared_topic() {
-    // The example's processor writes to "shipments", which its topics do not declare.
-    assert_eq!(
-        load_err(CONTRACT_EXAMPLE),
-        pm(
-            "processors[0].to",
-            "unknown topic \"shipments\": it is not declared in topics"
-        )
-    );
+fn contract_example_auto_creates_its_output_topic() {
+    // The example's processor writes to "shipments", which its topics do not declare: the
+    // broker creates it on first use with num.partitions=1, default.replication.factor=1.
+    let r = ok(CONTRACT_EXAMPLE);
+    assert_eq!(r.topics.len(), 2);
+    let t = &r.topics[1];
+    assert_eq!((t.name.as_str(), t.partitions, t.replication_factor), ("shipments", 1, 1));
+    assert_eq!(r.processors[0].to, 1);
 }
 
 #[test]
@@ -1016,13 +1015,9 @@ fn topic_references() {
             r#"unknown topic "nope": it is not declared in topics"#
         )
     );
-    assert_eq!(
-        load_err(&consumer_with(r#","dlq":"dead""#)),
-        pm(
-            "consumers[0].dlq",
-            r#"unknown topic "dead": it is not declared in topics"#
-        )
-    );
+    // A dead-letter topic is created on first use, like any output topic.
+    let r = ok(&consumer_with(r#","dlq":"dead""#));
+    assert_eq!(r.topics.last().map(|t| t.name.as_str()), Some("dead"));
     assert_eq!(
         load_err(
             r#"{"version":1,"topics":[{"name":"t"}],"processors":[{"id":"x","group":"g","from":"f","to":"t"}]}"#

@@ -122,12 +122,21 @@ pub fn msg_name(cfg: &Resolved, m: MsgId) -> String {
     format!("{}-{}", cfg.producers[m.producer as usize].id, m.index)
 }
 
+/// Names as the scenario gives them. Processors' own consumers and producers come after
+/// the scenario's, in processor order.
 pub fn node_name(cfg: &Resolved, n: Node) -> String {
+    let processor = |k: usize| cfg.processors.get(k).map(|p| p.id.clone()).unwrap_or_default();
     match n {
         Node::Broker(b) => format!("broker {b}"),
         Node::Controller => "controller".into(),
-        Node::Producer(p, _) => cfg.producers[p as usize].id.clone(),
-        Node::Consumer(c, _) => cfg.consumers[c as usize].id.clone(),
+        Node::Producer(p, _) => match cfg.producers.get(p as usize) {
+            Some(x) => x.id.clone(),
+            None => processor(p as usize - cfg.producers.len()),
+        },
+        Node::Consumer(c, _) => match cfg.consumers.get(c as usize) {
+            Some(x) => x.id.clone(),
+            None => processor(c as usize - cfg.consumers.len()),
+        },
         Node::Processor(p, _) => cfg.processors[p as usize].id.clone(),
         Node::Coordinator => "coordinator".into(),
     }
@@ -144,6 +153,7 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
     let mut hw: BTreeMap<(BrokerId, Tp), u64> = BTreeMap::new();
     let mut errors = Vec::new();
     let mut errors_total = 0u64;
+    let mut dead_lettered: BTreeSet<MsgId> = BTreeSet::new();
     // (consumer, instance, generation, tp) -> offsets read, in order
     let mut reads: BTreeMap<(u16, u16, u32, Tp), Vec<u64>> = BTreeMap::new();
     let mut read_at: BTreeMap<(Tp, u64), BTreeSet<MsgId>> = BTreeMap::new();
@@ -156,6 +166,14 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
         match &e.kind {
             Kind::Send { msg, .. } => {
                 sent.insert(*msg);
+            }
+            Kind::OutboxWrite { msg, .. } => {
+                // The application's own database told it success.
+                sent.insert(*msg);
+                acked.insert(*msg);
+            }
+            Kind::DeadLetter { msg, .. } => {
+                dead_lettered.insert(*msg);
             }
             Kind::Ack { inst, msg, tp, offset, .. } => {
                 acked.insert(*msg);
@@ -195,7 +213,8 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
                 }
             }
             Kind::Apply { c, msg, tp, offset, .. } => {
-                let group = cfg.consumers[*c as usize].group.clone();
+                let Some(consumer) = cfg.consumers.get(*c as usize) else { continue };
+                let group = consumer.group.clone();
                 applies.entry(group).or_default().push((*msg, *tp, *offset));
             }
             Kind::Error { who, error, msg } => {
@@ -240,8 +259,13 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
             positions.entry(m).or_default().insert((*tp, off));
         }
     }
-    let duplicated_in_log: BTreeSet<MsgId> =
-        positions.iter().filter(|(_, s)| s.len() > 1).map(|(m, _)| *m).collect();
+    // Stored at more than one offset of one topic (a processor's output or a dead letter
+    // is the same id in another topic, not a duplicate).
+    let duplicated_in_log: BTreeSet<MsgId> = positions
+        .iter()
+        .filter(|(_, s)| more_than_once_in_a_topic(s))
+        .map(|(m, _)| *m)
+        .collect();
 
     // Effects, per group.
     let mut consumed = BTreeSet::new();
@@ -294,6 +318,9 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
             }
             continue;
         }
+        if dead_lettered.contains(&m) {
+            continue;
+        }
         if groups.iter().any(|g| !applied_by.get(g.as_str()).unwrap_or(&empty).contains(&m)) {
             lost.insert(m);
         }
@@ -329,7 +356,7 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
         lost: lost.len() as u64,
         reordered: reordered.len() as u64,
         aborted_read: aborted_read.len() as u64,
-        dead_lettered: 0,
+        dead_lettered: dead_lettered.len() as u64,
         verdict: verdict.to_string(),
         errors,
         errors_total,
@@ -339,6 +366,11 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
     };
     let findings = Findings { lost, duplicated, reordered, aborted_read, duplicated_in_log };
     (report, findings)
+}
+
+fn more_than_once_in_a_topic(s: &BTreeSet<(Tp, u64)>) -> bool {
+    let mut topics = BTreeSet::new();
+    s.iter().any(|(tp, _)| !topics.insert(tp.topic)) && s.len() > 1
 }
 
 fn key_of(cfg: &Resolved, m: MsgId) -> Option<u32> {
@@ -412,7 +444,7 @@ fn jepsen_anomalies(
             at.entry(*m).or_default().insert((tp, off));
         }
     }
-    a.duplicate = at.values().filter(|s| s.len() > 1).count() as u64;
+    a.duplicate = at.values().filter(|s| more_than_once_in_a_topic(s)).count() as u64;
     // inconsistent-offsets: one offset holding different values (acks, reads, final logs)
     let mut values: BTreeMap<(Tp, u64), BTreeSet<MsgId>> = read_at.clone();
     for (&m, &(tp, o)) in &ack_pos {

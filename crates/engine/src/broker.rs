@@ -180,6 +180,11 @@ impl Sim {
                 }
             }
             Msg::LeaderAndIsr { tp, state } => self.apply_partition_state(b, tp, &state),
+            Msg::InitPid { .. } | Msg::AddPartitionsToTxn { .. } | Msg::TxnOffsetCommit { .. } | Msg::EndTxn { .. } => {
+                self.txn_coordinator_receive(b, from, msg)
+            }
+            Msg::WriteTxnMarker { tid, pid, epoch, commit, tp } => self.write_txn_marker(b, from, tid, pid, epoch, commit, tp),
+            Msg::WriteTxnMarkerResp { tid, tp, error } => self.txn_marker_response(tid, tp, error),
             Msg::AlterPartitionResp { tp, state } => self.alter_partition_response(b, tp, state),
             Msg::ListOffsets { tp, latest, isolation } => {
                 let result = match self.brokers[b as usize].replicas.get(&tp) {

@@ -6,6 +6,7 @@
 //! polls returned, as the Java client does), after each batch, or after each record.
 
 use crate::clock::Time;
+use crate::config::ConsumerCfg;
 use crate::errors::KafkaError;
 use crate::log::{Control, Record};
 use crate::messages::{FetchReq, FetchResp, Msg};
@@ -79,8 +80,17 @@ pub struct ConsumerInstance {
     pub rr: usize,
 }
 
+/// Who reads: a scenario consumer, or the consumer inside stream processor `n`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConsumerRole {
+    App,
+    Processor(u16),
+}
+
 #[derive(Debug)]
 pub struct ConsumerApp {
+    pub cfg: std::rc::Rc<ConsumerCfg>,
+    pub role: ConsumerRole,
     pub group: u16,
     pub instances: Vec<ConsumerInstance>,
     pub current: Option<u16>,
@@ -89,14 +99,20 @@ pub struct ConsumerApp {
 impl Sim {
     pub fn start_consumers(&mut self) {
         for c in 0..self.cfg.consumers.len() {
-            let (group, topic) = (self.cfg.consumers[c].group.clone(), self.cfg.consumers[c].topic);
-            let g = self.ensure_group(&group, topic);
-            self.consumers.push(ConsumerApp { group: g, instances: Vec::new(), current: None });
-            self.new_consumer_instance(c as u16);
+            let cfg = std::rc::Rc::new(self.cfg.consumers[c].clone());
+            let c = self.add_consumer_app(cfg, ConsumerRole::App);
+            self.new_consumer_instance(c);
         }
     }
 
-    fn new_consumer_instance(&mut self, c: u16) {
+    /// Registers a consumer application in its group; returns its index.
+    pub fn add_consumer_app(&mut self, cfg: std::rc::Rc<ConsumerCfg>, role: ConsumerRole) -> u16 {
+        let g = self.ensure_group(&cfg.group, cfg.topic);
+        self.consumers.push(ConsumerApp { cfg, role, group: g, instances: Vec::new(), current: None });
+        (self.consumers.len() - 1) as u16
+    }
+
+    pub fn new_consumer_instance(&mut self, c: u16) -> u16 {
         let now = self.now();
         let app = &mut self.consumers[c as usize];
         let inst = app.instances.len() as u16;
@@ -133,16 +149,21 @@ impl Sim {
         self.send(me, Node::Controller, Msg::Metadata);
         self.cinst(c, inst).metadata_inflight = true;
         self.send(me, Node::Coordinator, Msg::JoinGroup { group, generation_seen: 0 });
-        let hb = self.cfg.consumers[c as usize].heartbeat_interval_ms;
+        let hb = self.consumers[c as usize].cfg.heartbeat_interval_ms;
         self.q.after(hb, Ev::Consumer(c, inst, ConsumerEv::Heartbeat));
+        inst
     }
 
-    fn cinst(&mut self, c: u16, inst: u16) -> &mut ConsumerInstance {
+    pub fn cinst(&mut self, c: u16, inst: u16) -> &mut ConsumerInstance {
         &mut self.consumers[c as usize].instances[inst as usize]
     }
 
     pub fn crash_consumer(&mut self, c: u16) {
         let Some(inst) = self.consumers[c as usize].current else { return };
+        self.kill_consumer_instance(c, inst);
+    }
+
+    pub fn kill_consumer_instance(&mut self, c: u16, inst: u16) {
         let i = self.cinst(c, inst);
         if !i.alive {
             return;
@@ -192,7 +213,7 @@ impl Sim {
     }
 
     fn consumer_heartbeat(&mut self, c: u16, inst: u16) {
-        let cfg = &self.cfg.consumers[c as usize];
+        let cfg = &self.consumers[c as usize].cfg;
         let (hb, max_poll) = (cfg.heartbeat_interval_ms, cfg.max_poll_interval_ms);
         let now = self.now();
         let group = self.consumers[c as usize].group;
@@ -213,7 +234,7 @@ impl Sim {
 
     /// One call of `poll()` by the application thread.
     fn poll(&mut self, c: u16, inst: u16) {
-        let cfg = self.cfg.consumers[c as usize].clone();
+        let cfg = self.consumers[c as usize].cfg.clone();
         let now = self.now();
         let group = self.consumers[c as usize].group;
         let me = Node::Consumer(c, inst);
@@ -231,6 +252,11 @@ impl Sim {
         }
         if self.cinst(c, inst).phase != Phase::Active {
             return;
+        }
+        if let ConsumerRole::Processor(n) = self.consumers[c as usize].role {
+            if !self.processor_may_poll(n) {
+                return;
+            }
         }
         // Auto-commit happens inside poll(): it commits the positions reached by the
         // records that earlier polls returned, whether or not they were processed.
@@ -302,7 +328,7 @@ impl Sim {
         }
         let Some(&(_, _, rec)) = i.work.front() else { return };
         i.processing = true;
-        let base = self.cfg.consumers[c as usize].processing_ms;
+        let base = self.consumers[c as usize].cfg.processing_ms;
         let ms = self.slow.iter().find(|(m, _)| *m == rec.msg).map(|(_, ms)| *ms).unwrap_or(base);
         self.q.after(ms, Ev::Consumer(c, inst, ConsumerEv::Processed));
     }
@@ -310,7 +336,7 @@ impl Sim {
     /// The head record's processing finished: its effect is applied (once per id with an
     /// inbox), then the configured commit happens.
     fn processed(&mut self, c: u16, inst: u16) {
-        let cfg = self.cfg.consumers[c as usize].clone();
+        let cfg = self.consumers[c as usize].cfg.clone();
         let group = self.consumers[c as usize].group;
         let me = Node::Consumer(c, inst);
         let i = self.cinst(c, inst);
@@ -319,6 +345,10 @@ impl Sim {
         i.processed.insert(tp, offset + 1);
         let batch_done = i.work.is_empty();
         let generation = i.generation;
+        if let ConsumerRole::Processor(n) = self.consumers[c as usize].role {
+            self.processor_process(n, c, inst, tp, offset, rec);
+            return;
+        }
         if cfg.inbox && !self.inbox_insert(group, rec.msg) {
             self.record(Kind::InboxSkip { c, inst, msg: rec.msg });
         } else {
@@ -343,11 +373,11 @@ impl Sim {
         self.after_processing(c, inst);
     }
 
-    fn after_processing(&mut self, c: u16, inst: u16) {
+    pub fn after_processing(&mut self, c: u16, inst: u16) {
         let i = self.cinst(c, inst);
         if !i.work.is_empty() {
             self.start_processing(c, inst);
-        } else if self.cfg.consumers[c as usize].processing == Processing::InPollLoop {
+        } else if self.consumers[c as usize].cfg.processing == Processing::InPollLoop {
             self.schedule_poll(c, inst, 0);
         }
     }
@@ -360,7 +390,7 @@ impl Sim {
     /// Eager rebalance: give up every partition (committing first when auto-commit is on,
     /// as the Java client does before rejoining) and join again.
     fn rejoin(&mut self, c: u16, inst: u16) {
-        let cfg = &self.cfg.consumers[c as usize];
+        let cfg = &self.consumers[c as usize].cfg;
         let auto = cfg.enable_auto_commit;
         let group = self.consumers[c as usize].group;
         let me = Node::Consumer(c, inst);
@@ -384,7 +414,7 @@ impl Sim {
     }
 
     fn send_fetches(&mut self, c: u16, inst: u16) {
-        let iso = self.cfg.consumers[c as usize].isolation_level;
+        let iso = self.consumers[c as usize].cfg.isolation_level;
         let me = Node::Consumer(c, inst);
         let now = self.now();
         let mut reqs = Vec::new();
@@ -473,7 +503,7 @@ impl Sim {
                 self.send(me, Node::Coordinator, Msg::OffsetFetch { group, partitions });
             }
             Msg::OffsetFetchResp { offsets } => {
-                let reset = self.cfg.consumers[c as usize].auto_offset_reset;
+                let reset = self.consumers[c as usize].cfg.auto_offset_reset;
                 let mut resets = Vec::new();
                 let i = self.cinst(c, inst);
                 if i.phase != Phase::Positioning {
@@ -579,7 +609,7 @@ impl Sim {
 
     /// Asks partition leaders for the latest offsets of partitions without a position.
     fn position_unpositioned(&mut self, c: u16, inst: u16) {
-        let iso = self.cfg.consumers[c as usize].isolation_level;
+        let iso = self.consumers[c as usize].cfg.isolation_level;
         let me = Node::Consumer(c, inst);
         let i = self.cinst(c, inst);
         if i.phase == Phase::Joining {
@@ -611,7 +641,7 @@ impl Sim {
     }
 
     fn consumer_fetch_response(&mut self, c: u16, inst: u16, from: Node, resp: FetchResp) {
-        let reset = self.cfg.consumers[c as usize].auto_offset_reset;
+        let reset = self.consumers[c as usize].cfg.auto_offset_reset;
         let tp = resp.tp;
         let i = self.cinst(c, inst);
         if i.fetching.get(&tp).is_some_and(|(b, _)| Node::Broker(*b) == from) {
@@ -716,7 +746,7 @@ impl Sim {
                 if i.generation != g.generation {
                     return false;
                 }
-                let iso = self.cfg.consumers[c].isolation_level;
+                let iso = self.consumers[c].cfg.isolation_level;
                 for tp in &i.assignment {
                     if i.buffers.get(tp).is_some_and(|b| !b.is_empty()) {
                         return false;

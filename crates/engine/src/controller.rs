@@ -74,6 +74,10 @@ impl Sim {
                 let producer_id = 999 + self.controller.next_producer_id;
                 self.send(Node::Controller, client, Msg::InitProducerIdResp { producer_id, epoch: 0 });
             }
+            (client, Msg::FindCoordinator { tid }) => {
+                let broker = self.txn_coordinator_for(&tid);
+                self.send(Node::Controller, client, Msg::FindCoordinatorResp { broker });
+            }
             (client, Msg::Metadata) => {
                 let partitions = self.controller.parts.iter().map(|(tp, s)| (*tp, s.leader, s.leader_epoch)).collect();
                 self.send(Node::Controller, client, Msg::MetadataResp { partitions });

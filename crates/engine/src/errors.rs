@@ -22,6 +22,8 @@ pub enum KafkaError {
     ConcurrentTransactions,
     CoordinatorNotAvailable,
     LeaderNotAvailable,
+    NotCoordinator,
+    TransactionAborted,
 }
 
 impl KafkaError {
@@ -47,6 +49,8 @@ impl KafkaError {
             ConcurrentTransactions => "CONCURRENT_TRANSACTIONS",
             CoordinatorNotAvailable => "COORDINATOR_NOT_AVAILABLE",
             LeaderNotAvailable => "LEADER_NOT_AVAILABLE",
+            NotCoordinator => "NOT_COORDINATOR",
+            TransactionAborted => "TRANSACTION_ABORTED",
         }
     }
 
@@ -66,6 +70,7 @@ impl KafkaError {
                 | LeaderNotAvailable
                 | CoordinatorNotAvailable
                 | ConcurrentTransactions
+                | NotCoordinator
         )
     }
 

@@ -181,7 +181,7 @@ impl Sim {
     fn member_timeouts(&self, n: Node) -> (u64, u64) {
         match n {
             Node::Consumer(c, _) => {
-                let cfg = &self.cfg.consumers[c as usize];
+                let cfg = &self.consumers[c as usize].cfg;
                 (cfg.session_timeout_ms, cfg.max_poll_interval_ms)
             }
             _ => (45_000, 300_000),

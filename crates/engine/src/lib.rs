@@ -16,6 +16,8 @@ pub mod log;
 pub mod messages;
 pub mod murmur2;
 pub mod network;
+pub mod outbox;
+pub mod processor;
 pub mod producer;
 pub mod replica;
 pub mod rng;
@@ -23,6 +25,8 @@ pub mod scenario;
 pub mod sim;
 pub mod trace;
 pub mod trace_json;
+pub mod transaction;
+pub mod txn_coordinator;
 pub mod types;
 pub mod validate;
 

@@ -5,6 +5,7 @@ use crate::errors::KafkaError;
 use crate::log::Batch;
 use crate::scenario::IsolationLevel;
 use crate::types::{BrokerId, Tp};
+use std::rc::Rc;
 
 /// The controller's record of one partition (KRaft `PartitionRecord`).
 #[derive(Clone, Debug, PartialEq)]
@@ -98,4 +99,19 @@ pub enum Msg {
     OffsetFetchResp { offsets: Vec<(Tp, Option<u64>)> },
     OffsetCommit { group: u16, generation: u32, offsets: Vec<(Tp, u64)>, sync: bool },
     OffsetCommitResp { offsets: Vec<(Tp, u64)>, error: Option<KafkaError>, sync: bool },
+    // Transactions (KIP-98), between a transactional producer and its coordinator.
+    FindCoordinator { tid: Rc<str> },
+    FindCoordinatorResp { broker: Option<BrokerId> },
+    InitPid { tid: Rc<str>, timeout: u64 },
+    InitPidResp { result: Result<(i64, i16), KafkaError> },
+    AddPartitionsToTxn { tid: Rc<str>, pid: i64, epoch: i16, tps: Vec<Tp> },
+    AddPartitionsResp { tps: Vec<Tp>, error: Option<KafkaError> },
+    /// `sendOffsetsToTransaction` (AddOffsetsToTxn + TxnOffsetCommit, KIP-447).
+    TxnOffsetCommit { tid: Rc<str>, pid: i64, epoch: i16, group: u16, generation: u32, offsets: Vec<(Tp, u64)> },
+    TxnOffsetCommitResp { error: Option<KafkaError> },
+    EndTxn { tid: Rc<str>, pid: i64, epoch: i16, commit: bool },
+    EndTxnResp { commit: bool, error: Option<KafkaError> },
+    /// Coordinator to partition leader: write a COMMIT or ABORT marker.
+    WriteTxnMarker { tid: Rc<str>, pid: i64, epoch: i16, commit: bool, tp: Tp },
+    WriteTxnMarkerResp { tid: Rc<str>, tp: Tp, error: Option<KafkaError> },
 }

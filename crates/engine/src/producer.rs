@@ -6,10 +6,13 @@
 //!
 //! The application remembers which of its messages it was told had succeeded: a restarted
 //! instance resumes from the first one that was not, as an application replaying its
-//! source would.
+//! source would. With `outbox`, the application only writes rows to its database and a
+//! relay inside the same process publishes them (see `outbox.rs`); a stream processor
+//! feeds its own producer (see `processor.rs`).
 
 use crate::accumulator::{Accumulator, ProducerBatch};
 use crate::clock::Time;
+use crate::config::ProducerCfg;
 use crate::errors::KafkaError;
 use crate::log::{Record, NO_PRODUCER_ID, NO_SEQUENCE};
 use crate::messages::{Msg, ProduceBatch, ProduceReq};
@@ -18,10 +21,12 @@ use crate::network::Conn;
 use crate::rng::{below, Subsystem};
 use crate::scenario::Acks;
 use crate::sim::{Ev, Sim};
-use crate::trace::{DropReason, Kind};
+use crate::trace::{DropReason, Kind, Wire};
+use crate::transaction::{TxnClient, TxnPhase};
 use crate::types::{BrokerId, MsgId, Node, Tp};
 use rand_pcg::Pcg32;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 /// Timer events of a producer instance.
 #[derive(Clone, Debug)]
@@ -31,11 +36,24 @@ pub enum ProducerEv {
     /// The sender thread wakes (linger, backoff or expiry deadline).
     Wake,
     RequestTimeout(u64),
+    /// The outbox relay polls its table.
+    RelayPoll,
+    /// Retry a transaction step (coordinator busy or moved).
+    TxnRetry,
 }
 
 pub const PENDING: u8 = 0;
 pub const ACKED: u8 = 1;
 pub const FAILED: u8 = 2;
+
+/// Who drives a producer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// A scenario producer: its application sends `messages` every `interval_ms`.
+    App,
+    /// The producer inside stream processor `n`.
+    Processor(u16),
+}
 
 #[derive(Debug)]
 pub struct InFlight {
@@ -66,22 +84,35 @@ pub struct ProducerInstance {
     pub sticky: Option<(u32, u64)>,
     pub rng: Pcg32,
     pub wake_at: Option<Time>,
+    pub txn: Option<TxnClient>,
+    /// Outbox rows this relay instance has handed to the producer and not yet settled.
+    pub relay_inflight: BTreeSet<u32>,
 }
 
 #[derive(Debug)]
 pub struct ProducerApp {
+    pub cfg: Rc<ProducerCfg>,
+    pub role: Role,
     pub status: Vec<u8>,
     pub instances: Vec<ProducerInstance>,
     /// The instance that faults address (the newest).
     pub current: Option<u16>,
     pub drop_requests: u32,
     pub drop_responses: u32,
+    /// The application's outbox table: rows written and not yet marked as published.
+    pub outbox_pending: BTreeSet<u32>,
 }
 
 impl ProducerApp {
     pub fn finished(&self) -> bool {
         self.instances.iter().all(|i| {
-            !i.alive || i.paused || (i.next_msg as usize >= self.status.len() && i.acc.is_empty() && i.inflight.is_empty())
+            !i.alive
+                || i.paused
+                || (i.next_msg as usize >= self.status.len()
+                    && i.acc.is_empty()
+                    && i.inflight.is_empty()
+                    && i.txn.as_ref().is_none_or(|t| t.idle())
+                    && (!self.cfg.outbox || self.outbox_pending.is_empty()))
         })
     }
 
@@ -94,24 +125,35 @@ impl ProducerApp {
 impl Sim {
     pub fn start_producers(&mut self) {
         for p in 0..self.cfg.producers.len() {
-            let n = self.cfg.producers[p].messages as usize;
-            self.producers.push(ProducerApp {
-                status: vec![PENDING; n],
-                instances: Vec::new(),
-                current: None,
-                drop_requests: 0,
-                drop_responses: 0,
-            });
+            let cfg = Rc::new(self.cfg.producers[p].clone());
+            self.add_producer_app(cfg, Role::App);
             self.new_producer_instance(p as u16, 0);
         }
     }
 
-    fn new_producer_instance(&mut self, p: u16, first_msg: u64) {
+    /// Registers a producer application; returns its index.
+    pub fn add_producer_app(&mut self, cfg: Rc<ProducerCfg>, role: Role) -> u16 {
+        let n = if role == Role::App { cfg.messages as usize } else { 0 };
+        self.producers.push(ProducerApp {
+            cfg,
+            role,
+            status: vec![PENDING; n],
+            instances: Vec::new(),
+            current: None,
+            drop_requests: 0,
+            drop_responses: 0,
+            outbox_pending: BTreeSet::new(),
+        });
+        (self.producers.len() - 1) as u16
+    }
+
+    pub fn new_producer_instance(&mut self, p: u16, first_msg: u64) -> u16 {
         let inst = self.producers[p as usize].instances.len() as u16;
         let rng = self.rng.stream(Subsystem::Partitioner, ((p as u64) << 16) | inst as u64);
         let brokers = self.cfg.cluster.brokers as usize;
         let now = self.now();
-        let idem = self.cfg.producers[p as usize].idempotence;
+        let cfg = self.producers[p as usize].cfg.clone();
+        let txn = cfg.transactional_id.as_ref().map(|tid| TxnClient::new(tid));
         self.producers[p as usize].instances.push(ProducerInstance {
             alive: true,
             paused: false,
@@ -121,7 +163,7 @@ impl Sim {
             next_msg: first_msg,
             producer_id: NO_PRODUCER_ID,
             producer_epoch: 0,
-            pid_pending: idem,
+            pid_pending: cfg.idempotence,
             acc: Accumulator::default(),
             inflight: BTreeMap::new(),
             next_req: 0,
@@ -133,19 +175,33 @@ impl Sim {
             sticky: None,
             rng,
             wake_at: None,
+            txn,
+            relay_inflight: BTreeSet::new(),
         });
         self.producers[p as usize].current = Some(inst);
         self.record(Kind::ProducerStart { p, inst });
         let me = Node::Producer(p, inst);
-        if idem {
+        if cfg.transactional_id.is_some() {
+            self.txn_find_coordinator(p, inst);
+        } else if cfg.idempotence {
             self.send(me, Node::Controller, Msg::InitProducerId);
         }
         self.request_metadata(p, inst);
-        self.q.after(0, Ev::Producer(p, inst, ProducerEv::AppSend));
+        if self.producers[p as usize].role == Role::App {
+            self.q.after(0, Ev::Producer(p, inst, ProducerEv::AppSend));
+            if cfg.outbox {
+                self.q.after(0, Ev::Producer(p, inst, ProducerEv::RelayPoll));
+            }
+        }
+        inst
     }
 
-    fn inst(&mut self, p: u16, inst: u16) -> &mut ProducerInstance {
+    pub fn inst(&mut self, p: u16, inst: u16) -> &mut ProducerInstance {
         &mut self.producers[p as usize].instances[inst as usize]
+    }
+
+    pub fn pcfg(&self, p: u16) -> Rc<ProducerCfg> {
+        self.producers[p as usize].cfg.clone()
     }
 
     fn request_metadata(&mut self, p: u16, inst: u16) {
@@ -181,52 +237,80 @@ impl Sim {
                 self.run_sender(p, inst);
             }
             ProducerEv::RequestTimeout(req) => self.request_timeout(p, inst, req),
+            ProducerEv::RelayPoll => self.relay_poll(p, inst),
+            ProducerEv::TxnRetry => self.txn_retry(p, inst),
         }
     }
 
-    /// The application calls `send()` for every message that is due by now.
-    fn app_send(&mut self, p: u16, inst: u16) {
-        let cfg = &self.cfg.producers[p as usize];
-        let (messages, interval, keys, value_bytes, batch_size) =
-            (cfg.messages, cfg.interval_ms, cfg.keys, cfg.value_bytes, cfg.batch_size);
-        let topic = cfg.topic as u16;
+    /// The application calls `send()` for every message that is due by now (or, with an
+    /// outbox, writes it to its outbox table).
+    pub fn app_send(&mut self, p: u16, inst: u16) {
+        let cfg = self.pcfg(p);
         let now = self.now();
-        let i = self.inst(p, inst);
-        let Some(leaders) = &i.leaders else {
-            // send() blocks until the first metadata arrives; it re-triggers us.
-            return;
-        };
-        let nparts = leaders.len() as u32;
+        let transactional = cfg.transactional_id.is_some();
+        if self.inst(p, inst).leaders.is_none() && !cfg.outbox {
+            return; // send() blocks until the first metadata arrives; it re-triggers us.
+        }
         loop {
             let i = self.inst(p, inst);
-            if i.next_msg >= messages {
+            if i.next_msg >= cfg.messages {
                 break;
             }
+            if transactional && !self.txn_may_send(p, inst) {
+                break;
+            }
+            let i = self.inst(p, inst);
             let k = i.next_msg - i.first_msg;
-            let due = i.started + k.saturating_mul(interval);
+            let due = i.started + k.saturating_mul(cfg.interval_ms);
             if due > now {
                 self.q.at(due, Ev::Producer(p, inst, ProducerEv::AppSend));
                 break;
             }
             let index = i.next_msg as u32;
             i.next_msg += 1;
-            let key = (keys > 0).then(|| index % keys);
-            let partition = match key {
-                Some(k) => partition_for_key(format!("k{k}").as_bytes(), nparts),
-                None => sticky_partition(i, nparts, value_bytes as u64, batch_size as u64),
-            };
+            let key = (cfg.keys > 0).then(|| index % cfg.keys);
             let msg = MsgId { producer: p, index };
-            i.acc.append(partition, Record { msg, key }, value_bytes, batch_size, now);
-            let tp = Tp { topic, partition: partition as u16 };
+            if cfg.outbox {
+                self.outbox_write(p, inst, msg, key);
+                continue;
+            }
+            let tp = self.producer_enqueue(p, inst, msg, key);
             self.record(Kind::Send { p, inst, msg, key, tp });
+            if transactional {
+                self.txn_sent(p, inst, msg);
+            }
+        }
+        if transactional {
+            self.txn_maybe_end(p, inst);
         }
         self.run_sender(p, inst);
+    }
+
+    /// `send()`: picks the partition (murmur2 of the key, or the sticky partition) and
+    /// appends the record to the accumulator.
+    pub fn producer_enqueue(&mut self, p: u16, inst: u16, msg: MsgId, key: Option<u32>) -> Tp {
+        let cfg = self.pcfg(p);
+        let now = self.now();
+        let i = self.inst(p, inst);
+        let nparts = i.leaders.as_ref().map(|l| l.len() as u32).unwrap_or(1).max(1);
+        let partition = match key {
+            Some(k) => partition_for_key(format!("k{k}").as_bytes(), nparts),
+            None => sticky_partition(i, nparts, cfg.value_bytes as u64, cfg.batch_size as u64),
+        };
+        i.acc.append(partition, Record { msg, key }, cfg.value_bytes, cfg.batch_size, now);
+        Tp { topic: cfg.topic as u16, partition: partition as u16 }
+    }
+
+    /// Whether nothing is queued or in flight.
+    pub fn producer_flushed(&self, p: u16, inst: u16) -> bool {
+        let i = &self.producers[p as usize].instances[inst as usize];
+        i.acc.is_empty() && i.inflight.is_empty()
     }
 
     /// The sender thread: expire, drain ready batches to their leaders, schedule a wake-up.
     pub fn run_sender(&mut self, p: u16, inst: u16) {
         let now = self.now();
-        let cfg = self.cfg.producers[p as usize].clone();
+        let cfg = self.pcfg(p);
         let topic = cfg.topic as u16;
         {
             let i = self.inst(p, inst);
@@ -242,22 +326,33 @@ impl Sim {
         let mut wake = |t: Time| next_wake = Some(next_wake.map_or(t, |w: Time| w.min(t)));
         let mut by_leader: BTreeMap<BrokerId, Vec<u32>> = BTreeMap::new();
         let mut need_metadata = false;
+        let mut to_add: Vec<u32> = Vec::new();
         {
             let i = self.inst(p, inst);
             let Some(leaders) = i.leaders.clone() else { return };
             let inflight_by_part = inflight_sequences(i);
             for (part, q) in i.acc.queues.iter().enumerate() {
                 let Some(first) = q.front() else { continue };
+                if let Some(t) = &i.txn {
+                    // A partition joins the transaction (AddPartitionsToTxn) before any
+                    // batch goes to it.
+                    if !t.added.contains(&(part as u32)) {
+                        if !t.adding.contains(&(part as u32)) {
+                            to_add.push(part as u32);
+                        }
+                        continue;
+                    }
+                    if t.phase == TxnPhase::Fatal {
+                        continue;
+                    }
+                }
                 let Some(Some(leader)) = leaders.get(part) else {
                     need_metadata = true;
                     continue;
                 };
-                match Accumulator::ready(first, q.len(), cfg.batch_size, cfg.linger_ms, now) {
-                    Err(t) => {
-                        wake(t);
-                        continue;
-                    }
-                    Ok(()) => {}
+                if let Err(t) = Accumulator::ready(first, q.len(), cfg.batch_size, cfg.linger_ms, now) {
+                    wake(t);
+                    continue;
                 }
                 let in_flight = inflight_by_part.get(&(part as u32));
                 if cfg.max_in_flight == 1 && in_flight.is_some() {
@@ -273,6 +368,9 @@ impl Sim {
                 }
                 by_leader.entry(*leader).or_default().push(part as u32);
             }
+        }
+        if !to_add.is_empty() {
+            self.txn_add_partitions(p, inst, to_add);
         }
         if need_metadata {
             let retry_at = self.inst(p, inst).metadata_retry_at;
@@ -320,6 +418,7 @@ impl Sim {
             i.next_req += 1;
             let req_id = i.next_req;
             let pid = i.producer_id;
+            let transactional = i.txn.is_some();
             let acks: i8 = match cfg.acks {
                 Acks::Zero => 0,
                 Acks::One => 1,
@@ -333,7 +432,7 @@ impl Sim {
                     producer_id: if cfg.idempotence { pid } else { NO_PRODUCER_ID },
                     producer_epoch: b.producer_epoch,
                     base_sequence: if cfg.idempotence { b.base_sequence } else { NO_SEQUENCE },
-                    transactional: false,
+                    transactional,
                     records: b.records.clone().into(),
                     bytes: b.bytes,
                 })
@@ -345,7 +444,8 @@ impl Sim {
                 self.producers[p as usize].drop_requests -= 1;
                 let id = self.net.next_id();
                 let arrive = now + self.net.latency;
-                self.record(Kind::Net { id, from, to, arrive, wire: crate::trace::Wire::ProduceRequest { records: batches.iter().map(|b| b.records.len() as u32).sum() } });
+                let records = batches.iter().map(|b| b.records.len() as u32).sum();
+                self.record(Kind::Net { id, from, to, arrive, wire: Wire::ProduceRequest { records } });
                 self.record(Kind::NetDrop { id, reason: DropReason::Fault });
             } else {
                 self.send(from, to, Msg::Produce(req));
@@ -367,7 +467,7 @@ impl Sim {
                 .acc
                 .queues
                 .iter()
-                .filter_map(|q| q.iter().map(|b| b.created).min())
+                .filter_map(|q| q.front().map(|b| b.created))
                 .chain(i.inflight.values().flat_map(|f| f.batches.iter().map(|b| b.created)))
                 .min();
             if let Some(c) = oldest {
@@ -381,10 +481,13 @@ impl Sim {
                 self.q.at(t, Ev::Producer(p, inst, ProducerEv::Wake));
             }
         }
+        if cfg.transactional_id.is_some() {
+            self.txn_maybe_end(p, inst);
+        }
     }
 
     /// `delivery.timeout.ms`: batches (queued or in flight) older than it fail.
-    fn expire_batches(&mut self, p: u16, inst: u16, cfg: &crate::config::ProducerCfg) {
+    fn expire_batches(&mut self, p: u16, inst: u16, cfg: &ProducerCfg) {
         let now = self.now();
         let limit = cfg.delivery_timeout_ms;
         let mut expired = Vec::new();
@@ -402,9 +505,9 @@ impl Sim {
         if expired.is_empty() {
             return;
         }
-        let idem = cfg.idempotence;
+        let transactional = cfg.transactional_id.is_some();
         for b in expired {
-            if idem && b.base_sequence != NO_SEQUENCE {
+            if cfg.idempotence && !transactional && b.base_sequence != NO_SEQUENCE {
                 self.bump_epoch(p, inst);
             }
             self.fail_batch(p, inst, b, KafkaError::RequestTimedOut);
@@ -428,19 +531,47 @@ impl Sim {
         self.record(Kind::ProducerId { p, inst, pid, epoch });
     }
 
+    /// A batch was acknowledged (or, with `acks=0`, written).
     fn complete_batch(&mut self, p: u16, inst: u16, b: ProducerBatch, base: Option<u64>) {
-        let topic = self.cfg.producers[p as usize].topic as u16;
+        let app = &self.producers[p as usize];
+        let (role, outbox, topic) = (app.role, app.cfg.outbox, app.cfg.topic as u16);
         let tp = Tp { topic, partition: b.partition as u16 };
+        if let Some(t) = self.inst(p, inst).txn.as_mut() {
+            for (k, r) in b.records.iter().enumerate() {
+                t.offsets.insert(r.msg, (tp, base.map(|o| o + k as u64)));
+            }
+            return; // success is told when the transaction commits
+        }
+        if role != Role::App {
+            return;
+        }
         for (k, r) in b.records.iter().enumerate() {
             let offset = base.map(|o| o + k as u64);
-            let app = &mut self.producers[p as usize];
-            app.status[r.msg.index as usize] = ACKED;
+            if outbox {
+                self.outbox_published(p, inst, r.msg, tp, offset);
+                continue;
+            }
+            self.producers[p as usize].status[r.msg.index as usize] = ACKED;
             self.record(Kind::Ack { p, inst, msg: r.msg, tp, offset });
         }
     }
 
+    /// A batch failed for good.
     fn fail_batch(&mut self, p: u16, inst: u16, b: ProducerBatch, error: KafkaError) {
+        let app = &self.producers[p as usize];
+        let (role, outbox) = (app.role, app.cfg.outbox);
+        if self.inst(p, inst).txn.is_some() {
+            self.txn_batch_failed(p, inst, error);
+            return;
+        }
+        if role != Role::App {
+            return;
+        }
         for r in &b.records {
+            if outbox {
+                self.outbox_failed(p, inst, r.msg, error);
+                continue;
+            }
             let app = &mut self.producers[p as usize];
             if app.status[r.msg.index as usize] != ACKED {
                 app.status[r.msg.index as usize] = FAILED;
@@ -457,7 +588,6 @@ impl Sim {
             return;
         }
         if let (Msg::ProduceResp(_), Node::Broker(b)) = (&msg, from) {
-            let b = b;
             let app = &mut self.producers[p as usize];
             let conn = &mut app.instances[inst as usize].conns[b as usize];
             if app.drop_responses > 0 || conn.broken {
@@ -472,7 +602,7 @@ impl Sim {
         let ev = Ev::Deliver { id: net_id, from, to: Node::Producer(p, inst), msg };
         let Some(Ev::Deliver { msg, .. }) = self.deferred_if_paused(p, inst, ev) else { return };
         let now = self.now();
-        let backoff = self.cfg.producers[p as usize].retry_backoff_ms;
+        let backoff = self.producers[p as usize].cfg.retry_backoff_ms;
         match (from, msg) {
             (Node::Controller, Msg::InitProducerIdResp { producer_id, epoch }) => {
                 let i = self.inst(p, inst);
@@ -483,7 +613,7 @@ impl Sim {
                 self.run_sender(p, inst);
             }
             (Node::Controller, Msg::MetadataResp { partitions }) => {
-                let topic = self.cfg.producers[p as usize].topic as u16;
+                let topic = self.producers[p as usize].cfg.topic as u16;
                 let leaders: Vec<Option<BrokerId>> =
                     partitions.iter().filter(|(tp, _, _)| tp.topic == topic).map(|(_, l, _)| *l).collect();
                 let i = self.inst(p, inst);
@@ -492,7 +622,7 @@ impl Sim {
                 i.metadata_retry_at = now + backoff;
                 i.acc.ensure_partitions(leaders.len());
                 i.leaders = Some(leaders);
-                if first {
+                if first && self.producers[p as usize].role == Role::App {
                     self.app_send(p, inst);
                 } else {
                     self.run_sender(p, inst);
@@ -514,6 +644,7 @@ impl Sim {
                 for r in reqs {
                     self.request_failed(p, inst, r, KafkaError::NetworkException);
                 }
+                self.txn_disconnected(p, inst, b);
                 self.request_metadata(p, inst);
                 self.run_sender(p, inst);
             }
@@ -536,7 +667,7 @@ impl Sim {
                 }
                 self.run_sender(p, inst);
             }
-            _ => {}
+            (from, msg) => self.txn_receive(p, inst, from, msg),
         }
     }
 
@@ -571,20 +702,31 @@ impl Sim {
     /// Retry or fail one batch after an error, as the Java sender decides.
     fn batch_error(&mut self, p: u16, inst: u16, mut b: ProducerBatch, e: KafkaError) {
         let now = self.now();
-        let cfg = &self.cfg.producers[p as usize];
+        let cfg = self.pcfg(p);
         let (retries, backoff, delivery, idem) = (cfg.retries, cfg.retry_backoff_ms, cfg.delivery_timeout_ms, cfg.idempotence);
         let topic = cfg.topic as u16;
+        let transactional = cfg.transactional_id.is_some();
+        if matches!(e, KafkaError::ProducerFenced | KafkaError::InvalidProducerEpoch) && transactional {
+            self.txn_fenced(p, inst, e);
+            return;
+        }
         let i = self.inst(p, inst);
         let stale_epoch = idem && b.base_sequence != NO_SEQUENCE && b.producer_epoch != i.producer_epoch;
         // OUT_OF_ORDER_SEQUENCE_NUMBER is retriable while an earlier batch of the partition
         // is still unresolved (it will be retried first).
         let earlier_pending = idem
             && e == KafkaError::OutOfOrderSequenceNumber
-            && (i.inflight.values().flat_map(|f| f.batches.iter()).chain(i.acc.queues.get(b.partition as usize).into_iter().flatten())
-                .any(|x| x.partition == b.partition && x.base_sequence != NO_SEQUENCE && x.base_sequence < b.base_sequence && x.producer_epoch == b.producer_epoch));
-        let can_retry = (e.retriable() || earlier_pending)
-            && (b.attempts as u64) < retries
-            && now < b.created + delivery;
+            && i.inflight
+                .values()
+                .flat_map(|f| f.batches.iter())
+                .chain(i.acc.queues.get(b.partition as usize).into_iter().flatten())
+                .any(|x| {
+                    x.partition == b.partition
+                        && x.base_sequence != NO_SEQUENCE
+                        && x.base_sequence < b.base_sequence
+                        && x.producer_epoch == b.producer_epoch
+                });
+        let can_retry = (e.retriable() || earlier_pending) && (b.attempts as u64) < retries && now < b.created + delivery;
         if can_retry && !stale_epoch {
             b.attempts += 1;
             b.retry_at = now + backoff;
@@ -603,7 +745,7 @@ impl Sim {
             b.base_sequence = NO_SEQUENCE;
             self.inst(p, inst).acc.reenqueue(b, false);
         } else {
-            if idem && b.base_sequence != NO_SEQUENCE && !stale_epoch {
+            if idem && !transactional && b.base_sequence != NO_SEQUENCE && !stale_epoch {
                 self.bump_epoch(p, inst);
             }
             self.fail_batch(p, inst, b, e);
@@ -612,6 +754,10 @@ impl Sim {
 
     pub fn crash_producer(&mut self, p: u16) {
         let Some(inst) = self.producers[p as usize].current else { return };
+        self.kill_producer_instance(p, inst);
+    }
+
+    pub fn kill_producer_instance(&mut self, p: u16, inst: u16) {
         let i = self.inst(p, inst);
         if !i.alive {
             return;

@@ -26,6 +26,9 @@ pub enum Ev {
     Producer(u16, u16, ProducerEv),
     Consumer(u16, u16, ConsumerEv),
     Group(u16, GroupEv),
+    Processor(u16, u16, crate::processor::ProcessorEv),
+    TxnMarkers(std::rc::Rc<str>),
+    TxnTimeouts,
     QuiesceCheck,
 }
 
@@ -48,6 +51,9 @@ pub struct Sim {
     pub slow: Vec<(MsgId, u64)>,
     /// Each group's inbox table of applied message ids.
     pub inboxes: std::collections::BTreeMap<u16, std::collections::BTreeSet<MsgId>>,
+    /// The transaction coordinators' state, by `transactional.id` (`__transaction_state`).
+    pub txns: std::collections::BTreeMap<std::rc::Rc<str>, crate::txn_coordinator::TxnMeta>,
+    pub processors: Vec<crate::processor::ProcessorApp>,
     pub end: Time,
     pub stopped_at: Option<Time>,
 }
@@ -73,6 +79,8 @@ impl Sim {
             poison: Vec::new(),
             slow: Vec::new(),
             inboxes: Default::default(),
+            txns: Default::default(),
+            processors: Vec::new(),
             end,
             stopped_at: None,
             cfg,
@@ -88,6 +96,12 @@ impl Sim {
         }
         self.start_producers();
         self.start_consumers();
+        self.start_processors();
+        let transactional = self.cfg.producers.iter().any(|p| p.transactional_id.is_some())
+            || self.cfg.processors.iter().any(|p| p.guarantee == crate::scenario::Guarantee::ExactlyOnceV2);
+        if transactional {
+            self.q.at(crate::txn_coordinator::TXN_TIMEOUT_CHECK_MS, Ev::TxnTimeouts);
+        }
         if self.cfg.until_ms.is_none() {
             self.q.at(100, Ev::QuiesceCheck);
         }
@@ -140,6 +154,9 @@ impl Sim {
             Ev::Producer(p, inst, pev) => self.producer_event(p, inst, pev),
             Ev::Consumer(c, inst, cev) => self.consumer_event(c, inst, cev),
             Ev::Group(g, gev) => self.group_event(g, gev),
+            Ev::Processor(n, inst, pev) => self.processor_event(n, inst, pev),
+            Ev::TxnMarkers(tid) => self.send_markers(tid),
+            Ev::TxnTimeouts => self.txn_timeouts(),
             Ev::QuiesceCheck => {
                 if self.quiescent() {
                     self.stopped_at = Some(self.q.now);
@@ -176,7 +193,7 @@ impl Sim {
             Node::Controller => self.controller_receive(from, msg),
             Node::Producer(p, inst) => self.producer_receive(p, inst, from, msg, id),
             Node::Consumer(c, inst) => self.consumer_receive(c, inst, from, msg, id),
-            Node::Processor(..) => {}
+            Node::Processor(n, inst) => self.processor_receive(n, inst, from, msg, id),
             Node::Coordinator => self.coordinator_receive(from, msg),
         }
     }
@@ -207,7 +224,8 @@ impl Sim {
             FaultAction::ResumeProducer(p) => self.resume_producer(p as u16),
             FaultAction::CrashConsumer(c) => self.crash_consumer(c as u16),
             FaultAction::RestartConsumer(c) => self.restart_consumer(c as u16),
-            FaultAction::CrashProcessor(_) | FaultAction::RestartProcessor(_) => {}
+            FaultAction::CrashProcessor(n) => self.crash_processor(n as u16),
+            FaultAction::RestartProcessor(n) => self.restart_processor(n as u16),
             FaultAction::PoisonMessage(m) => {
                 if let Some(id) = self.msg_id_of(&m) {
                     self.poison.push(id);
@@ -235,7 +253,9 @@ impl Sim {
         if self.faults_done < self.cfg.faults.len() {
             return false;
         }
-        self.producers.iter().all(|p| p.finished()) && self.consumers_caught_up()
+        self.producers.iter().all(|p| p.finished())
+            && self.consumers_caught_up()
+            && self.txns.values().all(|t| !matches!(t.state, crate::txn_coordinator::TxnState::Ongoing | crate::txn_coordinator::TxnState::PrepareCommit | crate::txn_coordinator::TxnState::PrepareAbort))
     }
 }
 
@@ -261,6 +281,17 @@ fn wire_of(msg: &Msg) -> Wire {
         Msg::ListOffsets { .. } | Msg::ListOffsetsResp { .. } => Wire::Metadata,
         Msg::OffsetCommit { .. } | Msg::OffsetCommitResp { .. } => Wire::Commit,
         Msg::Connect | Msg::ConnectResult { .. } => Wire::Connect,
+        Msg::WriteTxnMarker { .. } | Msg::WriteTxnMarkerResp { .. } => Wire::Marker,
+        Msg::FindCoordinator { .. }
+        | Msg::FindCoordinatorResp { .. }
+        | Msg::InitPid { .. }
+        | Msg::InitPidResp { .. }
+        | Msg::AddPartitionsToTxn { .. }
+        | Msg::AddPartitionsResp { .. }
+        | Msg::TxnOffsetCommit { .. }
+        | Msg::TxnOffsetCommitResp { .. }
+        | Msg::EndTxn { .. }
+        | Msg::EndTxnResp { .. } => Wire::Txn,
         Msg::Disconnected => Wire::Disconnect,
         Msg::JoinGroup { .. }
         | Msg::JoinResp { .. }

@@ -27,6 +27,7 @@ pub enum Wire {
     Disconnect,
     Group,
     Txn,
+    Marker,
 }
 
 /// Why a message never arrived.
@@ -91,6 +92,26 @@ pub enum Kind {
     Commit { c: u16, inst: u16, generation: u32, offsets: Vec<(Tp, u64)>, ok: bool },
     OffsetReset { c: u16, inst: u16, tp: Tp, offset: u64 },
     Rebalance { group: u16, generation: u32, members: u32 },
+    /// The transaction coordinator moved a transaction to a new state.
+    Txn { tid: Rc<str>, pid: i64, epoch: i16, state: crate::txn_coordinator::TxnState },
+    /// Offsets sent with a transaction became the group's committed offsets.
+    TxnOffsetsCommitted { group: u16, tp: Tp, offset: u64 },
+    /// The application wrote a business row and its outbox row in one database
+    /// transaction (it is told success by its database).
+    OutboxWrite { p: u16, inst: u16, msg: MsgId, key: Option<u32> },
+    /// The relay marked an outbox row as published after the broker's ack.
+    OutboxMarked { p: u16, inst: u16, msg: MsgId, tp: Tp, offset: Option<u64> },
+    /// Publishing an outbox row failed; the row stays pending.
+    RelayError { p: u16, inst: u16, msg: MsgId, error: KafkaError },
+    /// Processing of a record failed (poison message).
+    ProcessingFailed { c: u16, inst: u16, msg: MsgId, attempt: u32 },
+    /// A message was written to a dead-letter topic.
+    DeadLetter { c: u16, inst: u16, msg: MsgId, tp: Tp },
+    /// A processor instance started, crashed or produced an output record.
+    ProcessorStart { n: u16, inst: u16 },
+    ProcessorCrash { n: u16, inst: u16 },
+    /// A processor produced the output of an input record (same message id).
+    Forward { n: u16, inst: u16, msg: MsgId, from: Tp, offset: u64, to: Tp },
     /// An error surfaced to an application.
     Error { who: Node, error: KafkaError, msg: Option<MsgId> },
 }

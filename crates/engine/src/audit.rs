@@ -32,6 +32,15 @@ pub struct Anomalies {
     pub nonmonotonic_poll: u64,
 }
 
+/// End-to-end latency: from the application's send (or outbox write) to the first
+/// application of the message's effect, over the messages that were applied.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Latency {
+    pub p50: u64,
+    pub p99: u64,
+    pub max: u64,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ReportError {
     pub at_ms: u64,
@@ -57,6 +66,7 @@ pub struct Report {
     pub errors: Vec<ReportError>,
     pub errors_total: u64,
     pub anomalies: Anomalies,
+    pub latency_ms: Latency,
     pub trace_hash: String,
     pub end_ms: u64,
 }
@@ -145,6 +155,8 @@ pub fn node_name(cfg: &Resolved, n: Node) -> String {
 /// Judges a run from its history.
 pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) -> (Report, Findings) {
     let mut sent = BTreeSet::new();
+    let mut sent_at: BTreeMap<MsgId, u64> = BTreeMap::new();
+    let mut applied_at: BTreeMap<MsgId, u64> = BTreeMap::new();
     let mut acked = BTreeSet::new();
     let mut failed = BTreeSet::new();
     let mut ack_offsets: Vec<(MsgId, u16, Tp, Option<u64>)> = Vec::new();
@@ -166,10 +178,12 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
         match &e.kind {
             Kind::Send { msg, .. } => {
                 sent.insert(*msg);
+                sent_at.entry(*msg).or_insert(e.t);
             }
             Kind::OutboxWrite { msg, .. } => {
                 // The application's own database told it success.
                 sent.insert(*msg);
+                sent_at.entry(*msg).or_insert(e.t);
                 acked.insert(*msg);
             }
             Kind::DeadLetter { msg, .. } => {
@@ -214,6 +228,7 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
             }
             Kind::Apply { c, msg, tp, offset, .. } => {
                 let Some(consumer) = cfg.consumers.get(*c as usize) else { continue };
+                applied_at.entry(*msg).or_insert(e.t);
                 let group = consumer.group.clone();
                 applies.entry(group).or_default().push((*msg, *tp, *offset));
             }
@@ -339,6 +354,14 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
         aborted_read.len() as u64,
     );
 
+    let mut latencies: Vec<u64> = applied_at
+        .iter()
+        .filter_map(|(m, &t)| sent_at.get(m).map(|&s| t.saturating_sub(s)))
+        .collect();
+    latencies.sort_unstable();
+    let pct = |q: usize| latencies.get((latencies.len().saturating_sub(1)) * q / 100).copied().unwrap_or(0);
+    let latency_ms = Latency { p50: pct(50), p99: pct(99), max: latencies.last().copied().unwrap_or(0) };
+
     let verdict = match (!lost.is_empty(), !duplicated.is_empty() || !aborted_read.is_empty()) {
         (false, false) => "exactly-once",
         (false, true) => "at-least-once",
@@ -361,6 +384,7 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
         errors,
         errors_total,
         anomalies,
+        latency_ms,
         trace_hash,
         end_ms,
     };

@@ -742,6 +742,11 @@ impl Sim {
         r.is_leader().then(|| (r.hw, r.lso(), r.log.end_offset()))
     }
 
+    /// A leaderless partition with a live replica may get a leader again.
+    pub fn partition_may_recover(&self, tp: Tp) -> bool {
+        self.controller.parts.get(&tp).is_some_and(|s| s.replicas.iter().any(|&r| self.brokers[r as usize].alive))
+    }
+
     pub fn leader_log(&self, tp: Tp) -> Option<&Log> {
         let l = self.controller.parts.get(&tp)?.leader?;
         self.brokers[l as usize].replicas.get(&tp).map(|r| &r.log)

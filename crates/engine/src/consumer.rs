@@ -33,6 +33,10 @@ pub enum ConsumerEv {
     Heartbeat,
     /// Retry fetching after an error.
     Refetch,
+    /// Out-of-order commit: processing of one record finished.
+    ProcessedAt(Tp, u64),
+    /// Try a failed dead-letter write again.
+    DlqRetry(u64),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,6 +82,15 @@ pub struct ConsumerInstance {
     /// Next offset after the last processed record, per partition.
     pub processed: BTreeMap<Tp, u64>,
     pub rr: usize,
+    /// Failed processing attempts per record (poison messages).
+    pub failures: BTreeMap<(Tp, u64), u32>,
+    /// Dead-letter writes in flight: request id -> (source partition, offset, record).
+    pub dlq_inflight: BTreeMap<u64, (Tp, u64, Record)>,
+    pub next_req: u64,
+    /// Out-of-order commit: records being processed in parallel, and the offsets
+    /// committed so far per partition.
+    pub ooo_records: BTreeMap<(Tp, u64), Record>,
+    pub ooo_committed: BTreeMap<Tp, u64>,
 }
 
 /// Who reads: a scenario consumer, or the consumer inside stream processor `n`.
@@ -141,6 +154,11 @@ impl Sim {
             last_poll: now,
             processed: BTreeMap::new(),
             rr: 0,
+            failures: BTreeMap::new(),
+            dlq_inflight: BTreeMap::new(),
+            next_req: 0,
+            ooo_records: BTreeMap::new(),
+            ooo_committed: BTreeMap::new(),
         });
         app.current = Some(inst);
         let group = app.group;
@@ -209,6 +227,8 @@ impl Sim {
             ConsumerEv::Processed => self.processed(c, inst),
             ConsumerEv::Heartbeat => self.consumer_heartbeat(c, inst),
             ConsumerEv::Refetch => self.send_fetches(c, inst),
+            ConsumerEv::ProcessedAt(tp, offset) => self.ooo_processed(c, inst, tp, offset),
+            ConsumerEv::DlqRetry(req) => self.dlq_retry(c, inst, req),
         }
     }
 
@@ -280,6 +300,10 @@ impl Sim {
         let generation = self.cinst(c, inst).generation;
         let list: Vec<(Tp, u64, MsgId)> = records.iter().map(|(tp, o, r)| (*tp, *o, r.msg)).collect();
         self.record(Kind::Poll { c, inst, generation, records: list });
+        if cfg.commit == CommitMode::OutOfOrder {
+            self.ooo_start(c, inst, records);
+            return;
+        }
         let i = self.cinst(c, inst);
         i.work.extend(records);
         match cfg.processing {
@@ -328,35 +352,63 @@ impl Sim {
         }
         let Some(&(_, _, rec)) = i.work.front() else { return };
         i.processing = true;
-        let base = self.consumers[c as usize].cfg.processing_ms;
-        let ms = self.slow.iter().find(|(m, _)| *m == rec.msg).map(|(_, ms)| *ms).unwrap_or(base);
+        let ms = self.processing_time(c, rec.msg);
         self.q.after(ms, Ev::Consumer(c, inst, ConsumerEv::Processed));
     }
 
+    /// `processing_ms`, or the `slow_message` time for that message.
+    pub fn processing_time(&self, c: u16, msg: MsgId) -> u64 {
+        let base = self.consumers[c as usize].cfg.processing_ms;
+        self.slow.iter().find(|(m, _)| *m == msg).map(|(_, ms)| *ms).unwrap_or(base)
+    }
+
     /// The head record's processing finished: its effect is applied (once per id with an
-    /// inbox), then the configured commit happens.
+    /// inbox), then the configured commit happens. A poison message fails instead: it is
+    /// tried again, or dead-lettered once the attempts are used up when a DLQ is set.
     fn processed(&mut self, c: u16, inst: u16) {
-        let cfg = self.consumers[c as usize].cfg.clone();
-        let group = self.consumers[c as usize].group;
-        let me = Node::Consumer(c, inst);
+        let i = self.cinst(c, inst);
+        let Some(&(tp, offset, rec)) = i.work.front() else {
+            i.processing = false;
+            return;
+        };
+        if self.poison.contains(&rec.msg) {
+            self.processing_failed(c, inst, tp, offset, rec);
+            return;
+        }
         let i = self.cinst(c, inst);
         i.processing = false;
-        let Some((tp, offset, rec)) = i.work.pop_front() else { return };
-        i.processed.insert(tp, offset + 1);
-        let batch_done = i.work.is_empty();
-        let generation = i.generation;
+        i.work.pop_front();
         if let ConsumerRole::Processor(n) = self.consumers[c as usize].role {
+            self.cinst(c, inst).processed.insert(tp, offset + 1);
             self.processor_process(n, c, inst, tp, offset, rec);
             return;
         }
-        if cfg.inbox && !self.inbox_insert(group, rec.msg) {
+        self.apply(c, inst, tp, offset, rec);
+        self.finish_record(c, inst, tp, offset);
+    }
+
+    /// The effect of a record: applied, or skipped by the inbox when already applied.
+    pub fn apply(&mut self, c: u16, inst: u16, tp: Tp, offset: u64, rec: Record) {
+        let group = self.consumers[c as usize].group;
+        if self.consumers[c as usize].cfg.inbox && !self.inbox_insert(group, rec.msg) {
             self.record(Kind::InboxSkip { c, inst, msg: rec.msg });
         } else {
             self.record(Kind::Apply { c, inst, msg: rec.msg, tp, offset });
         }
+    }
+
+    /// A record is done (applied or dead-lettered): commit as configured, go on.
+    pub fn finish_record(&mut self, c: u16, inst: u16, tp: Tp, offset: u64) {
+        let cfg = self.consumers[c as usize].cfg.clone();
+        let group = self.consumers[c as usize].group;
+        let me = Node::Consumer(c, inst);
+        let i = self.cinst(c, inst);
+        i.processed.insert(tp, offset + 1);
+        let batch_done = i.work.is_empty();
+        let generation = i.generation;
         let sync_commit = match cfg.commit {
             CommitMode::PerRecord => Some(vec![(tp, offset + 1)]),
-            CommitMode::AfterBatch | CommitMode::OutOfOrder if batch_done => {
+            CommitMode::AfterBatch if batch_done => {
                 let i = self.cinst(c, inst);
                 Some(i.processed.iter().map(|(t, o)| (*t, *o)).collect())
             }
@@ -409,6 +461,10 @@ impl Sim {
         i.positions.clear();
         i.fetch_offsets.clear();
         i.processed.clear();
+        i.work.clear();
+        i.ooo_records.clear();
+        i.ooo_committed.clear();
+        i.dlq_inflight.clear();
         let generation_seen = i.generation;
         self.send(me, Node::Coordinator, Msg::JoinGroup { group, generation_seen });
     }
@@ -543,12 +599,17 @@ impl Sim {
                 }
             }
             Msg::FetchResp(resp) => self.consumer_fetch_response(c, inst, from, resp),
+            Msg::ProduceResp(resp) => self.dlq_response(c, inst, resp),
             Msg::Disconnected => {
                 if let Node::Broker(b) = from {
                     let now = self.now();
                     let i = self.cinst(c, inst);
                     i.fetching.retain(|_, (to, _)| *to != b);
                     i.backoff.insert(b, now + RECONNECT_BACKOFF_MS);
+                    let dlq: Vec<u64> = i.dlq_inflight.keys().copied().collect();
+                    for r in dlq {
+                        self.q.after(RETRY_BACKOFF_MS, Ev::Consumer(c, inst, ConsumerEv::DlqRetry(r)));
+                    }
                     self.consumer_metadata(c, inst);
                     self.q.after(RECONNECT_BACKOFF_MS, Ev::Consumer(c, inst, ConsumerEv::Refetch));
                 }
@@ -740,7 +801,14 @@ impl Sim {
             }
             for (c, k) in live {
                 let i = &self.consumers[c].instances[k];
-                if i.phase != Phase::Active || i.needs_rejoin || i.processing || i.committing || !i.work.is_empty() {
+                if i.phase != Phase::Active
+                    || i.needs_rejoin
+                    || i.processing
+                    || i.committing
+                    || !i.work.is_empty()
+                    || !i.ooo_records.is_empty()
+                    || !i.dlq_inflight.is_empty()
+                {
                     return false;
                 }
                 if i.generation != g.generation {
@@ -751,7 +819,13 @@ impl Sim {
                     if i.buffers.get(tp).is_some_and(|b| !b.is_empty()) {
                         return false;
                     }
-                    let Some((hw, lso, _)) = self.leader_offsets(*tp) else { continue };
+                    let Some((hw, lso, _)) = self.leader_offsets(*tp) else {
+                        // Leaderless: done only if no replica can come back by itself.
+                        if self.partition_may_recover(*tp) {
+                            return false;
+                        }
+                        continue;
+                    };
                     let end = match iso {
                         crate::scenario::IsolationLevel::ReadUncommitted => hw,
                         crate::scenario::IsolationLevel::ReadCommitted => lso,

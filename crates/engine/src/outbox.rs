@@ -23,10 +23,13 @@ impl Sim {
         self.record(Kind::OutboxWrite { p, inst, msg, key });
     }
 
-    /// The relay publishes every pending row it has not handed to the producer yet.
+    /// The relay publishes the pending rows, oldest first, in chunks: a new chunk only once
+    /// every row of the previous one was acknowledged or failed, so a failed row goes out
+    /// again before any newer one.
     pub fn relay_poll(&mut self, p: u16, inst: u16) {
         let keys = self.producers[p as usize].cfg.keys;
-        if self.inst(p, inst).leaders.is_some() {
+        let idle = self.inst(p, inst).relay_inflight.is_empty();
+        if idle && self.inst(p, inst).leaders.is_some() {
             let app = &self.producers[p as usize];
             let i = &app.instances[inst as usize];
             let rows: Vec<u32> = app.outbox_pending.iter().copied().filter(|r| !i.relay_inflight.contains(r)).collect();

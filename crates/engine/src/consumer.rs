@@ -37,6 +37,8 @@ pub enum ConsumerEv {
     ProcessedAt(Tp, u64),
     /// Try a failed dead-letter write again.
     DlqRetry(u64),
+    /// `metadata.max.age.ms` elapsed.
+    MetadataRefresh,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,6 +93,8 @@ pub struct ConsumerInstance {
     /// committed so far per partition.
     pub ooo_records: BTreeMap<(Tp, u64), Record>,
     pub ooo_committed: BTreeMap<Tp, u64>,
+    /// Partitions of the subscribed topic in the latest metadata.
+    pub topic_partitions: u32,
 }
 
 /// Who reads: a scenario consumer, or the consumer inside stream processor `n`.
@@ -159,6 +163,7 @@ impl Sim {
             next_req: 0,
             ooo_records: BTreeMap::new(),
             ooo_committed: BTreeMap::new(),
+            topic_partitions: 0,
         });
         app.current = Some(inst);
         let group = app.group;
@@ -169,6 +174,8 @@ impl Sim {
         self.send(me, Node::Coordinator, Msg::JoinGroup { group, generation_seen: 0 });
         let hb = self.consumers[c as usize].cfg.heartbeat_interval_ms;
         self.q.after(hb, Ev::Consumer(c, inst, ConsumerEv::Heartbeat));
+        let age = crate::producer::METADATA_MAX_AGE_MS;
+        self.q.after(age, Ev::Consumer(c, inst, ConsumerEv::MetadataRefresh));
         inst
     }
 
@@ -229,6 +236,12 @@ impl Sim {
             ConsumerEv::Refetch => self.send_fetches(c, inst),
             ConsumerEv::ProcessedAt(tp, offset) => self.ooo_processed(c, inst, tp, offset),
             ConsumerEv::DlqRetry(req) => self.dlq_retry(c, inst, req),
+            ConsumerEv::MetadataRefresh => {
+                self.cinst(c, inst).metadata_retry_at = 0;
+                self.consumer_metadata(c, inst);
+                let age = crate::producer::METADATA_MAX_AGE_MS;
+                self.q.after(age, Ev::Consumer(c, inst, ConsumerEv::MetadataRefresh));
+            }
         }
     }
 
@@ -534,11 +547,22 @@ impl Sim {
         match msg {
             Msg::MetadataResp { partitions } => {
                 let now = self.now();
+                let topic = self.consumers[c as usize].cfg.topic as u16;
                 let i = self.cinst(c, inst);
                 i.metadata_inflight = false;
+                let count = partitions.iter().filter(|(tp, _, _)| tp.topic == topic).count() as u32;
                 for (tp, leader, _) in partitions {
                     i.leaders.insert(tp, leader);
                 }
+                // The topic grew: the group must rebalance to assign the new partitions.
+                if i.topic_partitions != 0 && count > i.topic_partitions && i.phase == Phase::Active {
+                    i.needs_rejoin = true;
+                    if !i.processing && !i.committing {
+                        self.schedule_poll(c, inst, 0);
+                    }
+                }
+                let i = self.cinst(c, inst);
+                i.topic_partitions = i.topic_partitions.max(count);
                 let leaderless = i.assignment.iter().chain(i.unpositioned.iter()).any(|tp| i.leaders.get(tp).is_none_or(|l| l.is_none()));
                 if leaderless {
                     // Metadata is refreshed again after retry.backoff.ms.

@@ -40,7 +40,13 @@ pub enum ProducerEv {
     RelayPoll,
     /// Retry a transaction step (coordinator busy or moved).
     TxnRetry,
+    /// `metadata.max.age.ms` elapsed: refresh metadata even without an error.
+    MetadataRefresh,
 }
+
+/// `metadata.max.age.ms`: clients refresh metadata at least this often, which is how
+/// they learn of partitions added to a topic.
+pub const METADATA_MAX_AGE_MS: u64 = 300_000;
 
 pub const PENDING: u8 = 0;
 pub const ACKED: u8 = 1;
@@ -187,6 +193,7 @@ impl Sim {
             self.send(me, Node::Controller, Msg::InitProducerId);
         }
         self.request_metadata(p, inst);
+        self.q.after(METADATA_MAX_AGE_MS, Ev::Producer(p, inst, ProducerEv::MetadataRefresh));
         if self.producers[p as usize].role == Role::App {
             self.q.after(0, Ev::Producer(p, inst, ProducerEv::AppSend));
             if cfg.outbox {
@@ -239,6 +246,10 @@ impl Sim {
             ProducerEv::RequestTimeout(req) => self.request_timeout(p, inst, req),
             ProducerEv::RelayPoll => self.relay_poll(p, inst),
             ProducerEv::TxnRetry => self.txn_retry(p, inst),
+            ProducerEv::MetadataRefresh => {
+                self.request_metadata(p, inst);
+                self.q.after(METADATA_MAX_AGE_MS, Ev::Producer(p, inst, ProducerEv::MetadataRefresh));
+            }
         }
     }
 

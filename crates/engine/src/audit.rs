@@ -81,50 +81,69 @@ pub struct Findings {
     pub duplicated_in_log: BTreeSet<MsgId>,
 }
 
-/// One replica's log as rebuilt from the history: offset -> (message, producer id,
-/// transactional, control).
+/// Dense numbering of message ids: producer bases and per-message slots.
+struct Ids {
+    base: Vec<usize>,
+    total: usize,
+}
+
+impl Ids {
+    fn new(cfg: &Resolved) -> Self {
+        let mut base = Vec::with_capacity(cfg.producers.len());
+        let mut total = 0usize;
+        for p in &cfg.producers {
+            base.push(total);
+            total += p.messages as usize;
+        }
+        Ids { base, total }
+    }
+
+    fn of(&self, m: MsgId) -> Option<usize> {
+        let b = *self.base.get(m.producer as usize)?;
+        let i = b + m.index as usize;
+        let end = self.base.get(m.producer as usize + 1).copied().unwrap_or(self.total);
+        (i < end).then_some(i)
+    }
+
+    fn msg(&self, i: usize) -> MsgId {
+        let p = self.base.partition_point(|&b| b <= i) - 1;
+        MsgId { producer: p as u16, index: (i - self.base[p]) as u32 }
+    }
+}
+
+/// One offset of a rebuilt log.
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    msg: Option<MsgId>,
+    pid: i64,
+    txn: bool,
+    control: Option<Control>,
+}
+
+/// One replica's log as rebuilt from the history (offsets are contiguous from 0).
 #[derive(Clone, Debug, Default)]
 struct RebuiltLog {
-    entries: BTreeMap<u64, (Option<MsgId>, i64, bool, Option<Control>)>,
+    slots: Vec<Slot>,
 }
 
 impl RebuiltLog {
-    /// Offsets whose records belong to transactions that were aborted, or are still open.
-    fn not_committed(&self) -> BTreeSet<u64> {
+    /// Offsets of records in transactions that were aborted, and of records in
+    /// transactions that never ended.
+    fn transaction_outcomes(&self) -> (BTreeSet<u64>, BTreeSet<u64>) {
         let mut open: BTreeMap<i64, Vec<u64>> = BTreeMap::new();
-        let mut out = BTreeSet::new();
-        for (&off, &(_, pid, txn, control)) in &self.entries {
-            match control {
+        let mut aborted = BTreeSet::new();
+        for (off, s) in self.slots.iter().enumerate() {
+            match s.control {
                 Some(Control::Commit) => {
-                    open.remove(&pid);
+                    open.remove(&s.pid);
                 }
-                Some(Control::Abort) => {
-                    out.extend(open.remove(&pid).unwrap_or_default());
-                }
-                None if txn => open.entry(pid).or_default().push(off),
+                Some(Control::Abort) => aborted.extend(open.remove(&s.pid).unwrap_or_default()),
+                None if s.txn => open.entry(s.pid).or_default().push(off as u64),
                 None => {}
             }
         }
-        for v in open.into_values() {
-            out.extend(v);
-        }
-        out
-    }
-
-    fn aborted(&self) -> BTreeSet<u64> {
-        let mut open: BTreeMap<i64, Vec<u64>> = BTreeMap::new();
-        let mut out = BTreeSet::new();
-        for (&off, &(_, pid, txn, control)) in &self.entries {
-            match control {
-                Some(Control::Commit) => {
-                    open.remove(&pid);
-                }
-                Some(Control::Abort) => out.extend(open.remove(&pid).unwrap_or_default()),
-                None if txn => open.entry(pid).or_default().push(off),
-                None => {}
-            }
-        }
-        out
+        let still_open = open.into_values().flatten().collect();
+        (aborted, still_open)
     }
 }
 
@@ -147,65 +166,104 @@ pub fn node_name(cfg: &Resolved, n: Node) -> String {
             Some(x) => x.id.clone(),
             None => processor(c as usize - cfg.consumers.len()),
         },
-        Node::Processor(p, _) => cfg.processors[p as usize].id.clone(),
+        Node::Processor(p, _) => processor(p as usize),
         Node::Coordinator => "coordinator".into(),
+    }
+}
+
+/// Values seen at the offsets of one partition: the first message seen there, and
+/// whether another one was seen there too.
+#[derive(Default)]
+struct OffsetValues {
+    first: Vec<Option<MsgId>>,
+    conflict: Vec<bool>,
+}
+
+impl OffsetValues {
+    fn see(&mut self, off: u64, m: MsgId) {
+        let o = off as usize;
+        if self.first.len() <= o {
+            self.first.resize(o + 1, None);
+            self.conflict.resize(o + 1, false);
+        }
+        match self.first[o] {
+            None => self.first[o] = Some(m),
+            Some(x) if x != m => self.conflict[o] = true,
+            Some(_) => {}
+        }
     }
 }
 
 /// Judges a run from its history.
 pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) -> (Report, Findings) {
-    let mut sent = BTreeSet::new();
-    let mut sent_at: BTreeMap<MsgId, u64> = BTreeMap::new();
-    let mut applied_at: BTreeMap<MsgId, u64> = BTreeMap::new();
-    let mut acked = BTreeSet::new();
-    let mut failed = BTreeSet::new();
+    let ids = Ids::new(cfg);
+    let n = ids.total;
+    let mut sent = vec![false; n];
+    let mut acked = vec![false; n];
+    let mut failed = vec![false; n];
+    let mut sent_at = vec![u64::MAX; n];
+    let mut applied_at = vec![u64::MAX; n];
+    let mut read = vec![false; n];
+    let mut dead_lettered = vec![false; n];
     let mut ack_offsets: Vec<(MsgId, u16, Tp, Option<u64>)> = Vec::new();
     let mut logs: BTreeMap<(BrokerId, Tp), RebuiltLog> = BTreeMap::new();
     let mut leader: BTreeMap<Tp, BrokerId> = BTreeMap::new();
     let mut hw: BTreeMap<(BrokerId, Tp), u64> = BTreeMap::new();
     let mut errors = Vec::new();
     let mut errors_total = 0u64;
-    let mut dead_lettered: BTreeSet<MsgId> = BTreeSet::new();
     // (consumer, instance, generation, tp) -> offsets read, in order
     let mut reads: BTreeMap<(u16, u16, u32, Tp), Vec<u64>> = BTreeMap::new();
-    let mut read_at: BTreeMap<(Tp, u64), BTreeSet<MsgId>> = BTreeMap::new();
-    let mut read_msgs: BTreeSet<MsgId> = BTreeSet::new();
+    let mut read_values: BTreeMap<Tp, OffsetValues> = BTreeMap::new();
+    let mut read_list: Vec<(Tp, u64, MsgId)> = Vec::new();
     let mut max_read: BTreeMap<Tp, u64> = BTreeMap::new();
     // per group: applies in order (msg, tp, offset)
-    let mut applies: BTreeMap<String, Vec<(MsgId, Tp, u64)>> = BTreeMap::new();
+    let mut applies: BTreeMap<&str, Vec<(MsgId, Tp, u64)>> = BTreeMap::new();
 
     for e in events {
         match &e.kind {
             Kind::Send { msg, .. } => {
-                sent.insert(*msg);
-                sent_at.entry(*msg).or_insert(e.t);
+                if let Some(i) = ids.of(*msg) {
+                    sent[i] = true;
+                    sent_at[i] = sent_at[i].min(e.t);
+                }
             }
             Kind::OutboxWrite { msg, .. } => {
                 // The application's own database told it success.
-                sent.insert(*msg);
-                sent_at.entry(*msg).or_insert(e.t);
-                acked.insert(*msg);
+                if let Some(i) = ids.of(*msg) {
+                    sent[i] = true;
+                    acked[i] = true;
+                    sent_at[i] = sent_at[i].min(e.t);
+                }
             }
             Kind::DeadLetter { msg, .. } => {
-                dead_lettered.insert(*msg);
+                if let Some(i) = ids.of(*msg) {
+                    dead_lettered[i] = true;
+                }
             }
             Kind::Ack { inst, msg, tp, offset, .. } => {
-                acked.insert(*msg);
-                ack_offsets.push((*msg, *inst, *tp, *offset));
+                if let Some(i) = ids.of(*msg) {
+                    acked[i] = true;
+                    ack_offsets.push((*msg, *inst, *tp, *offset));
+                }
             }
             Kind::Fail { msg, .. } => {
-                failed.insert(*msg);
+                if let Some(i) = ids.of(*msg) {
+                    failed[i] = true;
+                }
             }
             Kind::Append { b, tp, base_offset, producer_id, transactional, control, records, .. } => {
                 let log = logs.entry((*b, *tp)).or_default();
-                for (k, r) in records.iter().enumerate() {
+                let base = *base_offset as usize;
+                let filler = Slot { msg: None, pid: -1, txn: false, control: None };
+                log.slots.resize(base, filler);
+                for r in records.iter() {
                     let msg = if control.is_some() { None } else { Some(r.msg) };
-                    log.entries.insert(base_offset + k as u64, (msg, *producer_id, *transactional, *control));
+                    log.slots.push(Slot { msg, pid: *producer_id, txn: *transactional, control: *control });
                 }
             }
             Kind::Truncate { b, tp, to, .. } => {
                 if let Some(log) = logs.get_mut(&(*b, *tp)) {
-                    log.entries.split_off(to);
+                    log.slots.truncate(*to as usize);
                 }
                 if let Some(h) = hw.get_mut(&(*b, *tp)) {
                     *h = (*h).min(*to);
@@ -220,17 +278,21 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
             Kind::Poll { c, inst, generation, records } => {
                 for &(tp, off, msg) in records {
                     reads.entry((*c, *inst, *generation, tp)).or_default().push(off);
-                    read_at.entry((tp, off)).or_default().insert(msg);
-                    read_msgs.insert(msg);
+                    read_values.entry(tp).or_default().see(off, msg);
+                    read_list.push((tp, off, msg));
+                    if let Some(i) = ids.of(msg) {
+                        read[i] = true;
+                    }
                     let m = max_read.entry(tp).or_insert(0);
                     *m = (*m).max(off);
                 }
             }
             Kind::Apply { c, msg, tp, offset, .. } => {
                 let Some(consumer) = cfg.consumers.get(*c as usize) else { continue };
-                applied_at.entry(*msg).or_insert(e.t);
-                let group = consumer.group.clone();
-                applies.entry(group).or_default().push((*msg, *tp, *offset));
+                if let Some(i) = ids.of(*msg) {
+                    applied_at[i] = applied_at[i].min(e.t);
+                }
+                applies.entry(consumer.group.as_str()).or_default().push((*msg, *tp, *offset));
             }
             Kind::Error { who, error, msg } => {
                 errors_total += 1;
@@ -250,55 +312,86 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
     // The final log of each partition: its last leader's, up to that leader's HW.
     let mut final_logs: BTreeMap<Tp, (RebuiltLog, u64)> = BTreeMap::new();
     for (tp, l) in &leader {
-        let log = logs.get(&(*l, *tp)).cloned().unwrap_or_default();
-        let end = log.entries.keys().next_back().map(|o| o + 1).unwrap_or(0);
-        let h = hw.get(&(*l, *tp)).copied().unwrap_or(0).min(end);
+        let log = logs.remove(&(*l, *tp)).unwrap_or_default();
+        let h = hw.get(&(*l, *tp)).copied().unwrap_or(0).min(log.slots.len() as u64);
         final_logs.insert(*tp, (log, h));
     }
-    let mut in_log = BTreeSet::new();
-    let mut positions: BTreeMap<MsgId, BTreeSet<(Tp, u64)>> = BTreeMap::new();
+    let mut in_log = vec![false; n];
     let mut aborted_at: BTreeSet<(Tp, u64)> = BTreeSet::new();
-    let mut visible_data: BTreeSet<(Tp, u64)> = BTreeSet::new();
-    for (tp, (log, h)) in &final_logs {
-        let not_committed = log.not_committed();
-        for o in log.aborted() {
-            aborted_at.insert((*tp, o));
-        }
-        for (&off, &(msg, _, _, _)) in log.entries.range(..*h) {
-            let Some(m) = msg else { continue };
-            if not_committed.contains(&off) {
-                continue;
+    let mut visible_data: BTreeMap<Tp, Vec<bool>> = BTreeMap::new();
+    // Per topic: a message stored (or, for Jepsen's `duplicate`, read) at more than one
+    // offset. A processor's output or a dead letter is the same id in another topic.
+    let mut duplicated_in_log: BTreeSet<MsgId> = BTreeSet::new();
+    let mut duplicate_anomaly: BTreeSet<MsgId> = BTreeSet::new();
+    let mut stored_at: Vec<u64> = vec![u64::MAX; n];
+    let mut seen_at: Vec<u64> = vec![u64::MAX; n];
+    let encode = |tp: Tp, off: u64| ((tp.partition as u64) << 48) | off;
+    let topics: BTreeSet<u16> = final_logs.keys().map(|tp| tp.topic).chain(read_list.iter().map(|r| r.0.topic)).collect();
+    for topic in topics {
+        let mut touched: Vec<usize> = Vec::new();
+        let range = Tp { topic, partition: 0 }..=Tp { topic, partition: u16::MAX };
+        for (tp, (log, h)) in final_logs.range(range) {
+            let (aborted, open) = log.transaction_outcomes();
+            for o in &aborted {
+                aborted_at.insert((*tp, *o));
             }
-            visible_data.insert((*tp, off));
-            in_log.insert(m);
-            positions.entry(m).or_default().insert((*tp, off));
+            let vis = visible_data.entry(*tp).or_default();
+            vis.resize(*h as usize, false);
+            for (off, slot) in log.slots[..*h as usize].iter().enumerate() {
+                let off = off as u64;
+                let Some(m) = slot.msg else { continue };
+                if aborted.contains(&off) || open.contains(&off) {
+                    continue;
+                }
+                vis[off as usize] = true;
+                let Some(i) = ids.of(m) else { continue };
+                in_log[i] = true;
+                let code = encode(*tp, off);
+                for (table, out) in [(&mut stored_at, &mut duplicated_in_log), (&mut seen_at, &mut duplicate_anomaly)] {
+                    if table[i] == u64::MAX {
+                        table[i] = code;
+                        touched.push(i);
+                    } else if table[i] != code {
+                        out.insert(m);
+                    }
+                }
+            }
+        }
+        for &(tp, off, m) in read_list.iter().filter(|r| r.0.topic == topic) {
+            let Some(i) = ids.of(m) else { continue };
+            let code = encode(tp, off);
+            if seen_at[i] == u64::MAX {
+                seen_at[i] = code;
+                touched.push(i);
+            } else if seen_at[i] != code {
+                duplicate_anomaly.insert(m);
+            }
+        }
+        for i in touched {
+            stored_at[i] = u64::MAX;
+            seen_at[i] = u64::MAX;
         }
     }
-    // Stored at more than one offset of one topic (a processor's output or a dead letter
-    // is the same id in another topic, not a duplicate).
-    let duplicated_in_log: BTreeSet<MsgId> = positions
-        .iter()
-        .filter(|(_, s)| more_than_once_in_a_topic(s))
-        .map(|(m, _)| *m)
-        .collect();
 
     // Effects, per group.
-    let mut consumed = BTreeSet::new();
+    let mut consumed = vec![false; n];
     let mut duplicated = BTreeSet::new();
     let mut aborted_read = BTreeSet::new();
     let mut reordered = BTreeSet::new();
-    let mut applied_by: BTreeMap<&str, BTreeSet<MsgId>> = BTreeMap::new();
+    let mut applied_by: BTreeMap<&str, Vec<bool>> = BTreeMap::new();
     for (group, list) in &applies {
-        let mut seen: BTreeSet<MsgId> = BTreeSet::new();
+        let mut seen = vec![false; n];
         let mut order: Vec<MsgId> = Vec::new();
         for &(m, tp, off) in list {
-            consumed.insert(m);
+            let Some(i) = ids.of(m) else { continue };
+            consumed[i] = true;
             if aborted_at.contains(&(tp, off)) {
                 aborted_read.insert(m);
             }
-            if !seen.insert(m) {
+            if seen[i] {
                 duplicated.insert(m);
             } else {
+                seen[i] = true;
                 order.push(m);
             }
         }
@@ -318,48 +411,109 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
                 min_after = min_after.min(ix);
             }
         }
-        applied_by.insert(group.as_str(), seen);
+        applied_by.insert(group, seen);
     }
 
     // Loss: acked, not dead-lettered, and never applied by some group that should apply it.
     let mut lost = BTreeSet::new();
-    let empty = BTreeSet::new();
-    for &m in &acked {
-        let topic = cfg.producers[m.producer as usize].topic;
-        let groups = terminal_groups(cfg, topic);
-        if groups.is_empty() {
-            if !in_log.contains(&m) {
-                lost.insert(m);
-            }
+    let terminal: Vec<Vec<String>> = (0..cfg.topics.len()).map(|t| terminal_groups(cfg, t)).collect();
+    for i in 0..n {
+        if !acked[i] || dead_lettered[i] {
             continue;
         }
-        if dead_lettered.contains(&m) {
-            continue;
-        }
-        if groups.iter().any(|g| !applied_by.get(g.as_str()).unwrap_or(&empty).contains(&m)) {
+        let m = ids.msg(i);
+        let groups = &terminal[cfg.producers[m.producer as usize].topic];
+        let missing = if groups.is_empty() {
+            !in_log[i]
+        } else {
+            groups.iter().any(|g| !applied_by.get(g.as_str()).is_some_and(|s| s[i]))
+        };
+        if missing {
             lost.insert(m);
         }
     }
 
-    let anomalies = jepsen_anomalies(
-        &acked,
-        &ack_offsets,
-        &reads,
-        &read_at,
-        &read_msgs,
-        &max_read,
-        &positions,
-        &final_logs,
-        &visible_data,
-        aborted_read.len() as u64,
-    );
+    let mut anomalies = Anomalies {
+        g1a: aborted_read.len() as u64,
+        duplicate: duplicate_anomaly.len() as u64,
+        ..Default::default()
+    };
+    // unseen / lost-write: acked and never read (while something was read); a lost write
+    // also had a later offset of its partition read.
+    let mut ack_pos: Vec<Option<(Tp, u64)>> = vec![None; n];
+    for &(m, _, tp, off) in &ack_offsets {
+        if let (Some(i), Some(o)) = (ids.of(m), off) {
+            ack_pos[i] = Some((tp, o));
+        }
+    }
+    if !reads.is_empty() {
+        for i in 0..n {
+            if !acked[i] || read[i] {
+                continue;
+            }
+            anomalies.unseen += 1;
+            if let Some((tp, o)) = ack_pos[i] {
+                if max_read.get(&tp).is_some_and(|mx| *mx > o) {
+                    anomalies.lost_write += 1;
+                }
+            }
+        }
+    }
+    // inconsistent-offsets: one offset holding different values (acks, reads, final logs)
+    let mut values = read_values;
+    for (i, pos) in ack_pos.iter().enumerate() {
+        if let Some((tp, o)) = pos {
+            values.entry(*tp).or_default().see(*o, ids.msg(i));
+        }
+    }
+    for (tp, (log, h)) in &final_logs {
+        let v = values.entry(*tp).or_default();
+        for (off, slot) in log.slots[..*h as usize].iter().enumerate() {
+            if let Some(m) = slot.msg {
+                v.see(off as u64, m);
+            }
+        }
+    }
+    anomalies.inconsistent_offsets = values.values().map(|v| v.conflict.iter().filter(|&&c| c).count() as u64).sum();
+    // nonmonotonic-send: per producer instance and partition, offsets in send order
+    let mut sends: BTreeMap<(u16, u16, Tp), Vec<(u32, u64)>> = BTreeMap::new();
+    for &(m, inst, tp, off) in &ack_offsets {
+        if let Some(o) = off {
+            sends.entry((m.producer, inst, tp)).or_default().push((m.index, o));
+        }
+    }
+    for v in sends.values_mut() {
+        v.sort_unstable();
+        let mut max = None;
+        for &(_, o) in v.iter() {
+            if max.is_some_and(|mx| o < mx) {
+                anomalies.nonmonotonic_send += 1;
+            }
+            max = Some(max.map_or(o, |mx: u64| mx.max(o)));
+        }
+    }
+    // poll-skip / nonmonotonic-poll: consecutive reads of one consumer in one generation
+    for ((_, _, _, tp), offs) in &reads {
+        let vis = visible_data.get(tp);
+        for w in offs.windows(2) {
+            let (o1, o2) = (w[0], w[1]);
+            if o2 <= o1 {
+                anomalies.nonmonotonic_poll += 1;
+            } else if o2 > o1 + 1 {
+                let skipped = vis.is_some_and(|v| (o1 + 1..o2).any(|o| v.get(o as usize).copied().unwrap_or(false)));
+                if skipped {
+                    anomalies.poll_skip += 1;
+                }
+            }
+        }
+    }
 
-    let mut latencies: Vec<u64> = applied_at
-        .iter()
-        .filter_map(|(m, &t)| sent_at.get(m).map(|&s| t.saturating_sub(s)))
+    let mut latencies: Vec<u64> = (0..n)
+        .filter(|&i| applied_at[i] != u64::MAX && sent_at[i] != u64::MAX)
+        .map(|i| applied_at[i].saturating_sub(sent_at[i]))
         .collect();
     latencies.sort_unstable();
-    let pct = |q: usize| latencies.get((latencies.len().saturating_sub(1)) * q / 100).copied().unwrap_or(0);
+    let pct = |q: usize| latencies.get(latencies.len().saturating_sub(1) * q / 100).copied().unwrap_or(0);
     let latency_ms = Latency { p50: pct(50), p99: pct(99), max: latencies.last().copied().unwrap_or(0) };
 
     let verdict = match (!lost.is_empty(), !duplicated.is_empty() || !aborted_read.is_empty()) {
@@ -368,18 +522,19 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
         (true, false) => "at-most-once",
         (true, true) => "none",
     };
+    let count = |v: &[bool]| v.iter().filter(|&&x| x).count() as u64;
     let report = Report {
-        sent: sent.len() as u64,
-        acked: acked.len() as u64,
-        failed: failed.len() as u64,
-        in_log: in_log.len() as u64,
+        sent: count(&sent),
+        acked: count(&acked),
+        failed: count(&failed),
+        in_log: count(&in_log),
         duplicated_in_log: duplicated_in_log.len() as u64,
-        consumed: consumed.len() as u64,
+        consumed: count(&consumed),
         duplicated: duplicated.len() as u64,
         lost: lost.len() as u64,
         reordered: reordered.len() as u64,
         aborted_read: aborted_read.len() as u64,
-        dead_lettered: dead_lettered.len() as u64,
+        dead_lettered: count(&dead_lettered),
         verdict: verdict.to_string(),
         errors,
         errors_total,
@@ -390,11 +545,6 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
     };
     let findings = Findings { lost, duplicated, reordered, aborted_read, duplicated_in_log };
     (report, findings)
-}
-
-fn more_than_once_in_a_topic(s: &BTreeSet<(Tp, u64)>) -> bool {
-    let mut topics = BTreeSet::new();
-    s.iter().any(|(tp, _)| !topics.insert(tp.topic)) && s.len() > 1
 }
 
 fn key_of(cfg: &Resolved, m: MsgId) -> Option<u32> {
@@ -424,91 +574,4 @@ fn terminal_groups(cfg: &Resolved, topic: usize) -> Vec<String> {
         }
     }
     out.into_iter().collect()
-}
-
-#[allow(clippy::too_many_arguments)]
-fn jepsen_anomalies(
-    acked: &BTreeSet<MsgId>,
-    ack_offsets: &[(MsgId, u16, Tp, Option<u64>)],
-    reads: &BTreeMap<(u16, u16, u32, Tp), Vec<u64>>,
-    read_at: &BTreeMap<(Tp, u64), BTreeSet<MsgId>>,
-    read_msgs: &BTreeSet<MsgId>,
-    max_read: &BTreeMap<Tp, u64>,
-    positions: &BTreeMap<MsgId, BTreeSet<(Tp, u64)>>,
-    final_logs: &BTreeMap<Tp, (RebuiltLog, u64)>,
-    visible_data: &BTreeSet<(Tp, u64)>,
-    g1a: u64,
-) -> Anomalies {
-    let mut a = Anomalies { g1a, ..Default::default() };
-    let any_reads = !reads.is_empty();
-    // unseen / lost-write
-    let mut ack_pos: BTreeMap<MsgId, (Tp, u64)> = BTreeMap::new();
-    for &(m, _, tp, off) in ack_offsets {
-        if let Some(o) = off {
-            ack_pos.insert(m, (tp, o));
-        }
-    }
-    if any_reads {
-        for m in acked {
-            if read_msgs.contains(m) {
-                continue;
-            }
-            a.unseen += 1;
-            if let Some((tp, o)) = ack_pos.get(m) {
-                if max_read.get(tp).is_some_and(|mx| mx > o) {
-                    a.lost_write += 1;
-                }
-            }
-        }
-    }
-    // duplicate: one value at more than one offset (final logs and reads)
-    let mut at: BTreeMap<MsgId, BTreeSet<(Tp, u64)>> = positions.clone();
-    for (&(tp, off), ms) in read_at {
-        for m in ms {
-            at.entry(*m).or_default().insert((tp, off));
-        }
-    }
-    a.duplicate = at.values().filter(|s| more_than_once_in_a_topic(s)).count() as u64;
-    // inconsistent-offsets: one offset holding different values (acks, reads, final logs)
-    let mut values: BTreeMap<(Tp, u64), BTreeSet<MsgId>> = read_at.clone();
-    for (&m, &(tp, o)) in &ack_pos {
-        values.entry((tp, o)).or_default().insert(m);
-    }
-    for (tp, (log, h)) in final_logs {
-        for (&off, &(msg, ..)) in log.entries.range(..*h) {
-            if let Some(m) = msg {
-                values.entry((*tp, off)).or_default().insert(m);
-            }
-        }
-    }
-    a.inconsistent_offsets = values.values().filter(|s| s.len() > 1).count() as u64;
-    // nonmonotonic-send: per producer instance and partition, offsets in send order
-    let mut sends: BTreeMap<(u16, u16, Tp), Vec<(u32, u64)>> = BTreeMap::new();
-    for &(m, inst, tp, off) in ack_offsets {
-        if let Some(o) = off {
-            sends.entry((m.producer, inst, tp)).or_default().push((m.index, o));
-        }
-    }
-    for v in sends.values_mut() {
-        v.sort();
-        let mut max = None;
-        for &(_, o) in v.iter() {
-            if max.is_some_and(|mx| o < mx) {
-                a.nonmonotonic_send += 1;
-            }
-            max = Some(max.map_or(o, |mx: u64| mx.max(o)));
-        }
-    }
-    // poll-skip / nonmonotonic-poll: consecutive reads of one consumer in one generation
-    for ((_, _, _, tp), offs) in reads {
-        for w in offs.windows(2) {
-            let (o1, o2) = (w[0], w[1]);
-            if o2 <= o1 {
-                a.nonmonotonic_poll += 1;
-            } else if o2 > o1 + 1 && visible_data.range((*tp, o1 + 1)..(*tp, o2)).next().is_some() {
-                a.poll_skip += 1;
-            }
-        }
-    }
-    a
 }

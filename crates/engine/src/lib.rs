@@ -31,6 +31,7 @@ pub mod transaction;
 pub mod txn_coordinator;
 pub mod types;
 pub mod validate;
+pub mod view;
 
 pub use audit::{Findings, Report};
 pub use config::Resolved;

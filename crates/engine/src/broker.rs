@@ -117,7 +117,7 @@ impl Sim {
         if !br.alive || br.life != life {
             return;
         }
-        self.send(Node::Broker(b), Node::Controller, Msg::BrokerHeartbeat);
+        self.send(Node::Broker(b), Node::Controller, Msg::BrokerHeartbeat { incarnation: life });
         self.q.after(BROKER_HEARTBEAT_MS, Ev::BrokerHeartbeat(b, life));
     }
 

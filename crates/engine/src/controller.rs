@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 pub struct BrokerRegistration {
     pub fenced: bool,
     pub last_heartbeat: Time,
+    /// Which start of the broker process registered (bumped on every restart).
+    pub incarnation: u32,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -25,7 +27,7 @@ pub struct Controller {
 
 impl Controller {
     pub fn init(&mut self, brokers: u32, now: Time) {
-        self.brokers = (0..brokers).map(|_| BrokerRegistration { fenced: false, last_heartbeat: now }).collect();
+        self.brokers = (0..brokers).map(|_| BrokerRegistration { fenced: false, last_heartbeat: now, incarnation: 0 }).collect();
     }
 
     pub fn is_fenced(&self, b: BrokerId) -> bool {
@@ -36,14 +38,21 @@ impl Controller {
 impl Sim {
     pub fn controller_receive(&mut self, from: Node, msg: Msg) {
         match (from, msg) {
-            (Node::Broker(b), Msg::BrokerHeartbeat) => {
+            (Node::Broker(b), Msg::BrokerHeartbeat { incarnation }) => {
                 let now = self.now();
                 let timeout = self.cfg.cluster.broker_session_timeout_ms;
                 let reg = &mut self.controller.brokers[b as usize];
                 reg.last_heartbeat = now;
-                let was_fenced = reg.fenced;
+                let restarted = reg.incarnation != incarnation;
+                reg.incarnation = incarnation;
                 self.q.after(timeout, Ev::SessionCheck(b));
-                if was_fenced {
+                // A broker that registers with a new incarnation restarted: its old
+                // registration is fenced first (leadership moves, it leaves the ISR), then
+                // it rejoins as a follower that must catch up.
+                if restarted && !self.controller.brokers[b as usize].fenced {
+                    self.fence(b);
+                }
+                if self.controller.brokers[b as usize].fenced {
                     self.unfence(b);
                 }
             }

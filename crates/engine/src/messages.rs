@@ -84,7 +84,8 @@ pub enum Msg {
     MetadataResp { partitions: Vec<(Tp, Option<BrokerId>, u32)> },
     Fetch(FetchReq),
     FetchResp(FetchResp),
-    BrokerHeartbeat,
+    /// KRaft broker heartbeat; `incarnation` changes with every start of the process.
+    BrokerHeartbeat { incarnation: u32 },
     LeaderAndIsr { tp: Tp, state: PartitionState },
     AlterPartition { tp: Tp, leader_epoch: u32, partition_epoch: u32, isr: Vec<BrokerId> },
     AlterPartitionResp { tp: Tp, state: Option<PartitionState> },

@@ -179,7 +179,7 @@ impl Sim {
                     // The host refuses the connection; the sender notices.
                     let notice = match msg {
                         Msg::Connect => Some(Msg::ConnectResult { ok: false }),
-                        Msg::BrokerHeartbeat | Msg::LeaderAndIsr { .. } => None,
+                        Msg::BrokerHeartbeat { .. } | Msg::LeaderAndIsr { .. } => None,
                         Msg::AlterPartitionResp { .. } | Msg::Disconnected => None,
                         _ => Some(Msg::Disconnected),
                     };
@@ -272,7 +272,7 @@ fn wire_of(msg: &Msg) -> Wire {
             tp: f.tp,
             records: f.batches.iter().map(|b| b.records.len() as u32).sum(),
         },
-        Msg::BrokerHeartbeat => Wire::Heartbeat,
+        Msg::BrokerHeartbeat { .. } => Wire::Heartbeat,
         Msg::Metadata | Msg::MetadataResp { .. } => Wire::Metadata,
         Msg::InitProducerId | Msg::InitProducerIdResp { .. } => Wire::Txn,
         Msg::LeaderAndIsr { .. } | Msg::AlterPartition { .. } | Msg::AlterPartitionResp { .. } => {

@@ -136,7 +136,13 @@ impl Sim {
             }
             TxnPhase::InTxn => {
                 t.offsets_sent = t.offsets_done;
-                self.run_sender(p, inst);
+                t.adding.clear();
+                if t.coordinator.is_none() {
+                    self.txn_find_coordinator(p, inst);
+                } else {
+                    self.run_sender(p, inst);
+                    self.txn_maybe_end(p, inst);
+                }
             }
             _ => {}
         }
@@ -237,7 +243,12 @@ impl Sim {
         let i = self.inst(p, inst);
         let (pid, epoch) = (i.producer_id, i.producer_epoch);
         let t = i.txn.as_mut().expect("transactional");
-        if t.phase != TxnPhase::InTxn || t.coordinator.is_none() || t.abortable.is_some() {
+        if t.phase != TxnPhase::InTxn || t.abortable.is_some() {
+            return;
+        }
+        if t.coordinator.is_none() {
+            // Find it first; the partitions are added once it answers.
+            self.txn_find_coordinator(p, inst);
             return;
         }
         t.adding.extend(parts.iter().copied());

@@ -405,7 +405,7 @@ fn random_fault(rng: &mut Rng) -> Value {
 /// One plausible edit, that often leaves the scenario valid: another number, a flipped
 /// flag, another valid word, a removed optional field, or one more fault.
 fn tweak(v: &mut Value, rng: &mut Rng, all: &[Vec<Step>]) {
-    if rng.below(4) == 0 {
+    if rng.below(4) == 0 && v.is_object() {
         let f = random_fault(rng);
         match v.get_mut("faults").and_then(Value::as_array_mut) {
             Some(a) => a.push(f),
@@ -418,7 +418,7 @@ fn tweak(v: &mut Value, rng: &mut Rng, all: &[Vec<Step>]) {
     match x {
         Value::Number(n) => {
             let old = n.as_u64().unwrap_or(1);
-            *x = json!([0, 1, 2, 3, 5, 100, 1000, 30_000, old * 2, old / 2][rng.below(10)]);
+            *x = json!([0, 1, 2, 3, 5, 100, 1000, 30_000, old.saturating_mul(2), old / 2][rng.below(10)]);
         }
         Value::Bool(b) => *x = json!(!*b),
         Value::String(_) => *x = json!(WORDS[rng.below(WORDS.len())]),

@@ -369,3 +369,17 @@ fn placement_and_election_follow_replica_order() {
     assert!(epochs.windows(2).all(|w| w[0] <= w[1]), "epochs never go back: {epochs:?}");
     assert!(epochs.last().unwrap() >= &2, "two failovers bump the epoch twice: {epochs:?}");
 }
+
+/// Kafka producer configs, `acks`: "`acks=-1`" is the same setting as `acks=all`. The same
+/// scenario with either spelling gives the same report, trace hash included.
+#[test]
+fn acks_minus_1_is_acks_all() {
+    let text = std::fs::read_to_string(scenario("acksall.json")).unwrap();
+    assert!(text.contains(r#""acks":"all""#));
+    let minus1 = tmp("acks-minus-1.json");
+    std::fs::write(&minus1, text.replace(r#""acks":"all""#, r#""acks":"-1""#)).unwrap();
+    let a = run_raw(&scenario("acksall.json"), None);
+    let b = run_raw(&minus1, None);
+    let _ = std::fs::remove_file(&minus1);
+    assert_eq!(a, b);
+}

@@ -335,13 +335,13 @@ impl Sim {
         }
         let mut next_wake: Option<Time> = None;
         let mut wake = |t: Time| next_wake = Some(next_wake.map_or(t, |w: Time| w.min(t)));
-        let mut by_leader: BTreeMap<BrokerId, Vec<u32>> = BTreeMap::new();
+        let mut by_leader: Vec<(BrokerId, u32)> = Vec::new();
         let mut need_metadata = false;
         let mut to_add: Vec<u32> = Vec::new();
         {
-            let i = self.inst(p, inst);
-            let Some(leaders) = i.leaders.clone() else { return };
-            let inflight_by_part = inflight_sequences(i);
+            let i = &self.producers[p as usize].instances[inst as usize];
+            let Some(leaders) = i.leaders.as_ref() else { return };
+            let any_inflight = !i.inflight.is_empty();
             for (part, q) in i.acc.queues.iter().enumerate() {
                 let Some(first) = q.front() else { continue };
                 if let Some(t) = &i.txn {
@@ -365,19 +365,29 @@ impl Sim {
                     wake(t);
                     continue;
                 }
-                let in_flight = inflight_by_part.get(&(part as u32));
-                if cfg.max_in_flight == 1 && in_flight.is_some() {
-                    continue; // ordering guaranteed: one batch in flight per partition
-                }
-                if cfg.idempotence && first.base_sequence != NO_SEQUENCE {
+                if any_inflight && (cfg.max_in_flight == 1 || (cfg.idempotence && first.base_sequence != NO_SEQUENCE)) {
+                    let first_inflight = lowest_inflight_sequence(i, part as u32);
+                    if cfg.max_in_flight == 1 && first_inflight.is_some() {
+                        continue; // ordering guaranteed: one batch in flight per partition
+                    }
                     // A retried batch goes only when it is the first in flight again.
-                    if let Some(seqs) = in_flight {
-                        if seqs.first() != Some(&first.base_sequence) {
-                            continue;
+                    if cfg.idempotence && first.base_sequence != NO_SEQUENCE {
+                        if let Some(seq) = first_inflight {
+                            if seq != first.base_sequence {
+                                continue;
+                            }
                         }
                     }
                 }
-                by_leader.entry(*leader).or_default().push(part as u32);
+                by_leader.push((*leader, part as u32));
+            }
+        }
+        by_leader.sort_unstable();
+        let mut groups: Vec<(BrokerId, Vec<u32>)> = Vec::new();
+        for (l, part) in by_leader {
+            match groups.last_mut() {
+                Some((gl, parts)) if *gl == l => parts.push(part),
+                _ => groups.push((l, vec![part])),
             }
         }
         if !to_add.is_empty() {
@@ -391,7 +401,7 @@ impl Sim {
                 wake(retry_at);
             }
         }
-        for (leader, parts) in by_leader {
+        for (leader, parts) in groups {
             let i = self.inst(p, inst);
             let conn = &mut i.conns[leader as usize];
             if !conn.up {
@@ -610,8 +620,9 @@ impl Sim {
                 return;
             }
         }
-        let ev = Ev::Deliver { id: net_id, from, to: Node::Producer(p, inst), msg };
+        let ev = Ev::Deliver { id: net_id, from, to: Node::Producer(p, inst), msg: Box::new(msg) };
         let Some(Ev::Deliver { msg, .. }) = self.deferred_if_paused(p, inst, ev) else { return };
+        let msg = *msg;
         let now = self.now();
         let backoff = self.producers[p as usize].cfg.retry_backoff_ms;
         match (from, msg) {
@@ -827,18 +838,9 @@ impl Sim {
     }
 }
 
-/// Sequences in flight per partition, lowest first.
-fn inflight_sequences(i: &ProducerInstance) -> BTreeMap<u32, Vec<i32>> {
-    let mut m: BTreeMap<u32, Vec<i32>> = BTreeMap::new();
-    for f in i.inflight.values() {
-        for b in &f.batches {
-            m.entry(b.partition).or_default().push(b.base_sequence);
-        }
-    }
-    for v in m.values_mut() {
-        v.sort();
-    }
-    m
+/// The lowest sequence in flight for a partition (`Some(-1)` for a batch without one).
+fn lowest_inflight_sequence(i: &ProducerInstance, part: u32) -> Option<i32> {
+    i.inflight.values().flat_map(|f| f.batches.iter()).filter(|b| b.partition == part).map(|b| b.base_sequence).min()
 }
 
 /// KIP-794's uniform sticky partitioner: stay on one partition until `batch.size` bytes

@@ -16,7 +16,7 @@ use crate::types::{BrokerId, MsgId, Node, Tp};
 
 #[derive(Debug)]
 pub enum Ev {
-    Deliver { id: u64, from: Node, to: Node, msg: Msg },
+    Deliver { id: u64, from: Node, to: Node, msg: Box<Msg> },
     Fault(usize),
     BrokerHeartbeat(BrokerId, u32),
     SessionCheck(BrokerId),
@@ -126,7 +126,7 @@ impl Sim {
             self.record(Kind::NetDrop { id, reason: DropReason::LinkCut });
             return;
         }
-        self.q.at(arrive, Ev::Deliver { id, from, to, msg });
+        self.q.at(arrive, Ev::Deliver { id, from, to, msg: Box::new(msg) });
     }
 
     /// Runs to the end and returns the recorded trace.
@@ -144,7 +144,7 @@ impl Sim {
 
     fn handle(&mut self, ev: Ev) {
         match ev {
-            Ev::Deliver { id, from, to, msg } => self.deliver(id, from, to, msg),
+            Ev::Deliver { id, from, to, msg } => self.deliver(id, from, to, *msg),
             Ev::Fault(i) => self.fault(i),
             Ev::BrokerHeartbeat(b, gen) => self.broker_heartbeat(b, gen),
             Ev::SessionCheck(b) => self.controller_session_check(b),
@@ -302,3 +302,4 @@ fn wire_of(msg: &Msg) -> Wire {
         | Msg::OffsetFetchResp { .. } => Wire::Group,
     }
 }
+

@@ -2,8 +2,8 @@
 //! animates it, `--trace` writes it as JSON lines, and the audit reads it as the history
 //! of the run (sends, acks, appends, truncations, reads, applies).
 //!
-//! Every event is hashed as it is recorded with a portable FNV-1a hasher (sizes and enum
-//! tags written as fixed-width integers), giving `trace_hash` on every target alike.
+//! Every event is hashed as it is recorded with a portable hasher (sizes and enum tags
+//! written as 64-bit words), giving `trace_hash` on every target alike.
 
 use crate::clock::Time;
 use crate::errors::KafkaError;
@@ -122,7 +122,8 @@ pub struct Event {
     pub kind: Kind,
 }
 
-/// FNV-1a 64 with fixed-width integer encodings (portable across 32/64-bit targets).
+/// A word-at-a-time hash with fixed-width integer encodings (portable across 32/64-bit
+/// targets and endianness).
 #[derive(Clone)]
 pub struct PortableHasher(u64);
 
@@ -132,32 +133,43 @@ impl Default for PortableHasher {
     }
 }
 
+impl PortableHasher {
+    /// Mixes one 64-bit word in (multiply-xorshift, the same on every target).
+    #[inline]
+    fn mix(&mut self, x: u64) {
+        let h = (self.0 ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = h ^ (h >> 29);
+    }
+}
+
 impl Hasher for PortableHasher {
     fn finish(&self) -> u64 {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = self.0;
-        for &b in bytes {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            self.mix(u64::from_le_bytes(w) ^ ((chunk.len() as u64) << 56));
         }
-        self.0 = h;
     }
-    fn write_usize(&mut self, i: usize) {
-        self.write(&(i as u64).to_le_bytes());
-    }
-    fn write_isize(&mut self, i: isize) {
-        self.write(&(i as i64).to_le_bytes());
+    fn write_u8(&mut self, i: u8) {
+        self.mix(i as u64);
     }
     fn write_u16(&mut self, i: u16) {
-        self.write(&i.to_le_bytes());
+        self.mix(i as u64);
     }
     fn write_u32(&mut self, i: u32) {
-        self.write(&i.to_le_bytes());
+        self.mix(i as u64);
     }
     fn write_u64(&mut self, i: u64) {
-        self.write(&i.to_le_bytes());
+        self.mix(i);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.mix(i as u64);
+    }
+    fn write_isize(&mut self, i: isize) {
+        self.mix(i as i64 as u64);
     }
 }
 

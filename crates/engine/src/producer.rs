@@ -91,6 +91,10 @@ pub struct ProducerInstance {
     pub rng: Pcg32,
     pub wake_at: Option<Time>,
     pub txn: Option<TxnClient>,
+    /// A batch's fate is unknown: bump the epoch once nothing is in flight (KIP-360).
+    pub epoch_bump_pending: bool,
+    /// Highest sequence acknowledged per partition in the current epoch.
+    pub last_acked_seq: Vec<i32>,
     /// Outbox rows this relay instance has handed to the producer and not yet settled.
     pub relay_inflight: BTreeSet<u32>,
 }
@@ -182,6 +186,8 @@ impl Sim {
             rng,
             wake_at: None,
             txn,
+            epoch_bump_pending: false,
+            last_acked_seq: Vec::new(),
             relay_inflight: BTreeSet::new(),
         });
         self.producers[p as usize].current = Some(inst);
@@ -320,18 +326,44 @@ impl Sim {
 
     /// The sender thread: expire, drain ready batches to their leaders, schedule a wake-up.
     pub fn run_sender(&mut self, p: u16, inst: u16) {
+        // The sender thread loops while it finds something to send (up to the in-flight
+        // limit per connection; with acks=0 nothing stays in flight).
+        for _ in 0..10_000 {
+            if !self.sender_round(p, inst) {
+                break;
+            }
+        }
+        if self.producers[p as usize].cfg.transactional_id.is_some() {
+            self.txn_maybe_end(p, inst);
+        }
+    }
+
+    /// One pass of the sender; whether it sent a request.
+    fn sender_round(&mut self, p: u16, inst: u16) -> bool {
         let now = self.now();
         let cfg = self.pcfg(p);
         let topic = cfg.topic as u16;
+        let mut sent_any = false;
         {
             let i = self.inst(p, inst);
             if !i.alive || i.paused {
-                return;
+                return false;
             }
         }
         self.expire_batches(p, inst, &cfg);
-        if self.inst(p, inst).pid_pending {
-            return;
+        {
+            let i = self.inst(p, inst);
+            if i.pid_pending {
+                return false;
+            }
+            // KIP-360: once no batch of the old epoch is in flight, bump the epoch.
+            if i.epoch_bump_pending {
+                if !i.inflight.is_empty() {
+                    return false;
+                }
+                i.epoch_bump_pending = false;
+                self.bump_epoch(p, inst);
+            }
         }
         let mut next_wake: Option<Time> = None;
         let mut wake = |t: Time| next_wake = Some(next_wake.map_or(t, |w: Time| w.min(t)));
@@ -340,7 +372,7 @@ impl Sim {
         let mut to_add: Vec<u32> = Vec::new();
         {
             let i = &self.producers[p as usize].instances[inst as usize];
-            let Some(leaders) = i.leaders.as_ref() else { return };
+            let Some(leaders) = i.leaders.as_ref() else { return false };
             let any_inflight = !i.inflight.is_empty();
             for (part, q) in i.acc.queues.iter().enumerate() {
                 let Some(first) = q.front() else { continue };
@@ -459,6 +491,7 @@ impl Sim {
                 })
                 .collect();
             let req = ProduceReq { req_id, acks, batches: wire };
+            sent_any = true;
             let from = Node::Producer(p, inst);
             let to = Node::Broker(leader);
             if self.producers[p as usize].drop_requests > 0 {
@@ -502,9 +535,7 @@ impl Sim {
                 self.q.at(t, Ev::Producer(p, inst, ProducerEv::Wake));
             }
         }
-        if cfg.transactional_id.is_some() {
-            self.txn_maybe_end(p, inst);
-        }
+        sent_any
     }
 
     /// `delivery.timeout.ms`: batches (queued or in flight) older than it fail.
@@ -529,7 +560,7 @@ impl Sim {
         let transactional = cfg.transactional_id.is_some();
         for b in expired {
             if cfg.idempotence && !transactional && b.base_sequence != NO_SEQUENCE {
-                self.bump_epoch(p, inst);
+                self.inst(p, inst).epoch_bump_pending = true;
             }
             self.fail_batch(p, inst, b, KafkaError::RequestTimedOut);
         }
@@ -543,6 +574,7 @@ impl Sim {
         for s in i.next_seq.iter_mut() {
             *s = 0;
         }
+        i.last_acked_seq.clear();
         for q in i.acc.queues.iter_mut() {
             for b in q.iter_mut() {
                 b.base_sequence = NO_SEQUENCE;
@@ -554,6 +586,17 @@ impl Sim {
 
     /// A batch was acknowledged (or, with `acks=0`, written).
     fn complete_batch(&mut self, p: u16, inst: u16, b: ProducerBatch, base: Option<u64>) {
+        if b.base_sequence != NO_SEQUENCE {
+            let i = self.inst(p, inst);
+            if b.producer_epoch == i.producer_epoch {
+                let part = b.partition as usize;
+                if i.last_acked_seq.len() <= part {
+                    i.last_acked_seq.resize(part + 1, -1);
+                }
+                let last = b.base_sequence + b.records.len() as i32 - 1;
+                i.last_acked_seq[part] = i.last_acked_seq[part].max(last);
+            }
+        }
         let app = &self.producers[p as usize];
         let (role, outbox, topic) = (app.role, app.cfg.outbox, app.cfg.topic as u16);
         let tp = Tp { topic, partition: b.partition as u16 };
@@ -748,7 +791,14 @@ impl Sim {
                         && x.base_sequence < b.base_sequence
                         && x.producer_epoch == b.producer_epoch
                 });
-        let can_retry = (e.retriable() || earlier_pending) && (b.attempts as u64) < retries && now < b.created + delivery;
+        // Kafka's `TransactionManager.canRetry`: an OUT_OF_ORDER_SEQUENCE_NUMBER on a batch
+        // that is not the next one after the last acknowledged sequence is retried.
+        let not_next = idem
+            && e == KafkaError::OutOfOrderSequenceNumber
+            && b.base_sequence != NO_SEQUENCE
+            && b.producer_epoch == i.producer_epoch
+            && b.base_sequence != i.last_acked_seq.get(b.partition as usize).copied().unwrap_or(-1) + 1;
+        let can_retry = (e.retriable() || earlier_pending || not_next) && (b.attempts as u64) < retries && now < b.created + delivery;
         if can_retry && !stale_epoch {
             b.attempts += 1;
             b.retry_at = now + backoff;
@@ -768,7 +818,7 @@ impl Sim {
             self.inst(p, inst).acc.reenqueue(b, false);
         } else {
             if idem && !transactional && b.base_sequence != NO_SEQUENCE && !stale_epoch {
-                self.bump_epoch(p, inst);
+                self.inst(p, inst).epoch_bump_pending = true;
             }
             self.fail_batch(p, inst, b, e);
         }

@@ -311,7 +311,6 @@ fn durable_scenario(
 /// and `p1-1`..`p1-4`, already appended under epoch 0, are resent with the bumped epoch
 /// and fresh sequence numbers, so the broker appends them a second time.
 #[test]
-#[ignore = "engine bug: after delivery.timeout.ms expires an in-flight idempotent batch, the epoch bump re-sequences batches already written under the old epoch, duplicating them in the log"]
 fn idempotent_epoch_bump_after_expiry_does_not_duplicate() {
     let faults = [
         json!({"at_ms": 0, "kind": "drop_produce_responses", "producer": "p1", "count": 1}),
@@ -384,7 +383,6 @@ fn consumer_leaves_an_isolated_stale_leader() {
 /// `p1-17`, `p1-20`, `p1-21`, `p1-24` with fresh sequence numbers, and the broker appends
 /// them a second time (`duplicated` 4).
 #[test]
-#[ignore = "engine bug: OUT_OF_ORDER_SEQUENCE_NUMBER on a batch that is not the next sequence fails it and bumps the epoch, re-sequencing batches already in the log (Kafka retries it without a bump)"]
 fn out_of_order_sequence_on_an_old_batch_does_not_duplicate() {
     let faults = [
         json!({"at_ms": 4253, "kind": "isolate_broker", "broker": 2}),

@@ -429,7 +429,7 @@ impl Sim {
     }
 
     fn handle_fetch(&mut self, b: BrokerId, from: Node, req: FetchReq) {
-        match self.fetch_now(b, &req) {
+        match self.fetch_now(b, &req, true) {
             Some(resp) => self.send(Node::Broker(b), from, Msg::FetchResp(resp)),
             None => {
                 let br = &mut self.brokers[b as usize];
@@ -442,7 +442,9 @@ impl Sim {
     }
 
     /// Serves a fetch if it can be answered now; `None` parks it.
-    fn fetch_now(&mut self, b: BrokerId, req: &FetchReq) -> Option<FetchResp> {
+    /// `arrival`: the request just arrived (a follower's fetch then reports its log end
+    /// offset); otherwise a parked fetch is being completed.
+    fn fetch_now(&mut self, b: BrokerId, req: &FetchReq, arrival: bool) -> Option<FetchResp> {
         let now = self.now();
         let tp = req.tp;
         let mut resp = FetchResp {
@@ -493,14 +495,18 @@ impl Sim {
                 resp.diverging = Some((r.log.latest_epoch().unwrap_or(0), leo));
                 return Some(resp);
             }
-            let Role::Leader(ls) = &mut r.role else { unreachable!() };
-            ls.follower_fetched(f, req.offset, leo, now);
-            let expand = ls.should_expand(f, req.offset, r.hw, r.log.epochs.last().map(|e| e.1));
-            let _ = lag_max;
-            if expand {
-                self.request_isr_change(b, tp, Some(f), &[]);
+            if arrival {
+                let Role::Leader(ls) = &mut r.role else { unreachable!() };
+                ls.follower_fetched(f, req.offset, leo, now);
+                let expand = ls.should_expand(f, req.offset, r.hw, r.log.epochs.last().map(|e| e.1));
+                let _ = lag_max;
+                if expand {
+                    self.request_isr_change(b, tp, Some(f), &[]);
+                }
+                self.maybe_advance_hw(b, tp);
+            } else if req.offset >= leo {
+                return None;
             }
-            self.maybe_advance_hw(b, tp);
             let r = self.brokers[b as usize].replicas.get(&tp).expect("replica");
             resp.hw = r.hw;
             resp.lso = r.lso();
@@ -538,12 +544,15 @@ impl Sim {
 
     /// Re-tries parked fetches of `tp` after its log or high watermark moved.
     pub fn try_parked(&mut self, b: BrokerId, tp: Tp) {
+        if !self.brokers[b as usize].parked.iter().any(|p| p.req.tp == tp) {
+            return;
+        }
         let ids: Vec<u64> = self.brokers[b as usize].parked.iter().filter(|p| p.req.tp == tp).map(|p| p.id).collect();
         for id in ids {
             let br = &self.brokers[b as usize];
             let Some(pos) = br.parked.iter().position(|p| p.id == id) else { continue };
             let req = br.parked[pos].req.clone();
-            if let Some(resp) = self.fetch_now(b, &req) {
+            if let Some(resp) = self.fetch_now(b, &req, false) {
                 let br = &mut self.brokers[b as usize];
                 if let Some(pos) = br.parked.iter().position(|p| p.id == id) {
                     let p = br.parked.remove(pos);

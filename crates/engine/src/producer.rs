@@ -311,7 +311,7 @@ impl Sim {
         let i = self.inst(p, inst);
         let nparts = i.leaders.as_ref().map(|l| l.len() as u32).unwrap_or(1).max(1);
         let partition = match key {
-            Some(k) => partition_for_key(format!("k{k}").as_bytes(), nparts),
+            Some(k) => key_partition(k, nparts),
             None => sticky_partition(i, nparts, cfg.value_bytes as u64, cfg.batch_size as u64),
         };
         i.acc.append(partition, Record { msg, key }, cfg.value_bytes, cfg.batch_size, now);
@@ -329,7 +329,7 @@ impl Sim {
         // The sender thread loops while it finds something to send (up to the in-flight
         // limit per connection; with acks=0 nothing stays in flight).
         for _ in 0..10_000 {
-            if !self.sender_round(p, inst) {
+            if !self.sender_round(p, inst) || self.producers[p as usize].instances[inst as usize].acc.is_empty() {
                 break;
             }
         }
@@ -550,9 +550,11 @@ impl Sim {
             }
         }
         for f in i.inflight.values_mut() {
-            let (gone, keep): (Vec<_>, Vec<_>) = f.batches.drain(..).partition(|b| now >= b.created + limit);
-            f.batches = keep;
-            expired.extend(gone);
+            if f.batches.iter().any(|b| now >= b.created + limit) {
+                let (gone, keep): (Vec<_>, Vec<_>) = f.batches.drain(..).partition(|b| now >= b.created + limit);
+                f.batches = keep;
+                expired.extend(gone);
+            }
         }
         if expired.is_empty() {
             return;
@@ -663,9 +665,10 @@ impl Sim {
                 return;
             }
         }
-        let ev = Ev::Deliver { id: net_id, from, to: Node::Producer(p, inst), msg: Box::new(msg) };
-        let Some(Ev::Deliver { msg, .. }) = self.deferred_if_paused(p, inst, ev) else { return };
-        let msg = *msg;
+        let slot = self.park_msg(msg);
+        let ev = Ev::Deliver { id: net_id, from, to: Node::Producer(p, inst), slot };
+        let Some(Ev::Deliver { slot, .. }) = self.deferred_if_paused(p, inst, ev) else { return };
+        let msg = self.take_msg(slot);
         let now = self.now();
         let backoff = self.producers[p as usize].cfg.retry_backoff_ms;
         match (from, msg) {
@@ -888,6 +891,26 @@ impl Sim {
     }
 }
 
+/// Partition of key `k{n}` (the keys the scenario's producers use), without allocating.
+fn key_partition(n: u32, partitions: u32) -> u32 {
+    let mut buf = [0u8; 11];
+    buf[0] = b'k';
+    let mut digits = [0u8; 10];
+    let (mut x, mut len) = (n, 0);
+    loop {
+        digits[len] = b'0' + (x % 10) as u8;
+        len += 1;
+        x /= 10;
+        if x == 0 {
+            break;
+        }
+    }
+    for i in 0..len {
+        buf[1 + i] = digits[len - 1 - i];
+    }
+    partition_for_key(&buf[..1 + len], partitions)
+}
+
 /// The lowest sequence in flight for a partition (`Some(-1)` for a batch without one).
 fn lowest_inflight_sequence(i: &ProducerInstance, part: u32) -> Option<i32> {
     i.inflight.values().flat_map(|f| f.batches.iter()).filter(|b| b.partition == part).map(|b| b.base_sequence).min()
@@ -910,6 +933,17 @@ fn sticky_partition(i: &mut ProducerInstance, nparts: u32, size: u64, batch_size
             }
             i.sticky = Some((part, size));
             part
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn key_partition_hashes_the_key_text() {
+        for k in [0, 7, 10, 99, 12345, u32::MAX] {
+            let text = format!("k{k}");
+            assert_eq!(super::key_partition(k, 7), crate::murmur2::partition_for_key(text.as_bytes(), 7));
         }
     }
 }

@@ -16,7 +16,8 @@ use crate::types::{BrokerId, MsgId, Node, Tp};
 
 #[derive(Debug)]
 pub enum Ev {
-    Deliver { id: u64, from: Node, to: Node, msg: Box<Msg> },
+    /// A message arrives; its body waits in `Sim::wire` at slot `slot`.
+    Deliver { id: u64, from: Node, to: Node, slot: u32 },
     Fault(usize),
     BrokerHeartbeat(BrokerId, u32),
     SessionCheck(BrokerId),
@@ -56,6 +57,9 @@ pub struct Sim {
     pub processors: Vec<crate::processor::ProcessorApp>,
     pub end: Time,
     pub stopped_at: Option<Time>,
+    /// Bodies of messages on the wire (reused slots, so sending allocates nothing).
+    wire: Vec<Option<Msg>>,
+    free_slots: Vec<u32>,
 }
 
 impl Sim {
@@ -83,6 +87,8 @@ impl Sim {
             processors: Vec::new(),
             end,
             stopped_at: None,
+            wire: Vec::new(),
+            free_slots: Vec::new(),
             cfg,
         };
         sim.start();
@@ -126,7 +132,26 @@ impl Sim {
             self.record(Kind::NetDrop { id, reason: DropReason::LinkCut });
             return;
         }
-        self.q.at(arrive, Ev::Deliver { id, from, to, msg: Box::new(msg) });
+        let slot = self.park_msg(msg);
+        self.q.at(arrive, Ev::Deliver { id, from, to, slot });
+    }
+
+    pub fn park_msg(&mut self, msg: Msg) -> u32 {
+        match self.free_slots.pop() {
+            Some(i) => {
+                self.wire[i as usize] = Some(msg);
+                i
+            }
+            None => {
+                self.wire.push(Some(msg));
+                (self.wire.len() - 1) as u32
+            }
+        }
+    }
+
+    pub fn take_msg(&mut self, slot: u32) -> Msg {
+        self.free_slots.push(slot);
+        self.wire[slot as usize].take().expect("a parked message is taken once")
     }
 
     /// Runs to the end and returns the recorded trace.
@@ -144,7 +169,10 @@ impl Sim {
 
     fn handle(&mut self, ev: Ev) {
         match ev {
-            Ev::Deliver { id, from, to, msg } => self.deliver(id, from, to, *msg),
+            Ev::Deliver { id, from, to, slot } => {
+                let msg = self.take_msg(slot);
+                self.deliver(id, from, to, msg)
+            }
             Ev::Fault(i) => self.fault(i),
             Ev::BrokerHeartbeat(b, gen) => self.broker_heartbeat(b, gen),
             Ev::SessionCheck(b) => self.controller_session_check(b),

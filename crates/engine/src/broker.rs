@@ -7,7 +7,7 @@ use crate::clock::Time;
 use crate::errors::KafkaError;
 use crate::log::{Batch, Log, NO_PRODUCER_ID, NO_SEQUENCE};
 use crate::messages::{FetchReq, FetchResp, Msg, PartitionState, ProduceBatch, ProduceReq, ProduceResp};
-use crate::replica::{LeaderState, Replica, Role};
+use crate::replica::{Replica, Role};
 use crate::scenario::IsolationLevel;
 use crate::sim::{Ev, Sim};
 use crate::trace::Kind;
@@ -376,7 +376,11 @@ impl Sim {
         };
         let leo = r.log.end_offset();
         let mut hw = leo;
-        for f in ls.maximal_isr() {
+        let pending_added = match (&ls.pending, ls.pending_is_expand) {
+            (Some(p), true) => p.as_slice(),
+            _ => &[],
+        };
+        for &f in ls.isr.iter().chain(pending_added) {
             if f == b {
                 continue;
             }
@@ -799,23 +803,6 @@ fn check_sequence(log: &Log, pb: &ProduceBatch) -> Result<Option<u64>, KafkaErro
                 None if first == 0 => Ok(None),
                 _ => Err(KafkaError::OutOfOrderSequenceNumber),
             }
-        }
-    }
-}
-
-impl LeaderState {
-    pub fn maximal_isr(&self) -> Vec<BrokerId> {
-        match (&self.pending, self.pending_is_expand) {
-            (Some(p), true) => {
-                let mut m = self.isr.clone();
-                for x in p {
-                    if !m.contains(x) {
-                        m.push(*x);
-                    }
-                }
-                m
-            }
-            _ => self.isr.clone(),
         }
     }
 }

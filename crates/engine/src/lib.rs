@@ -13,6 +13,7 @@ pub mod consumer;
 pub mod controller;
 pub mod dead_letter;
 pub mod errors;
+pub mod export;
 pub mod goal;
 pub mod group;
 pub mod lesson;

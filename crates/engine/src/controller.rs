@@ -10,6 +10,9 @@ use crate::trace::Kind;
 use crate::types::{BrokerId, Node, Tp};
 use std::collections::BTreeMap;
 
+/// `leader.imbalance.check.interval.seconds` = 300.
+pub const LEADER_IMBALANCE_CHECK_MS: u64 = 300_000;
+
 #[derive(Clone, Debug, Default)]
 pub struct BrokerRegistration {
     pub fenced: bool,
@@ -189,6 +192,40 @@ impl Sim {
         self.record(Kind::Leader { tp, leader: st.leader, epoch: st.leader_epoch, isr: st.isr.clone(), unclean });
         self.controller.parts.insert(tp, st.clone());
         self.push_state(tp, &st, None);
+    }
+
+    /// `auto.leader.rebalance.enable` (default true): every
+    /// `leader.imbalance.check.interval.seconds` (300 s) the controller moves leadership back
+    /// to the preferred (first) replica of each partition where it is alive and in the ISR,
+    /// when more than `leader.imbalance.per.broker.percentage` (10 %) of that broker's
+    /// preferred partitions are led by others.
+    pub fn preferred_leader_election(&mut self) {
+        let n = self.cfg.cluster.brokers;
+        for b in 0..n {
+            if self.controller.is_fenced(b) {
+                continue;
+            }
+            let preferred: Vec<Tp> =
+                self.controller.parts.iter().filter(|(_, s)| s.replicas.first() == Some(&b)).map(|(tp, _)| *tp).collect();
+            if preferred.is_empty() {
+                continue;
+            }
+            let not_led: Vec<Tp> = preferred.iter().copied().filter(|tp| self.controller.parts[tp].leader != Some(b)).collect();
+            if not_led.len() * 10 <= preferred.len() {
+                continue;
+            }
+            for tp in not_led {
+                let mut st = self.controller.parts[&tp].clone();
+                if !st.isr.contains(&b) {
+                    continue;
+                }
+                st.leader = Some(b);
+                st.leader_epoch += 1;
+                st.partition_epoch += 1;
+                self.commit_state(tp, st, false);
+            }
+        }
+        self.q.after(LEADER_IMBALANCE_CHECK_MS, Ev::PreferredLeaderCheck);
     }
 
     /// `add_partitions`: the topic grows; new partitions get the contract's placement.

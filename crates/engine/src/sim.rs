@@ -30,6 +30,7 @@ pub enum Ev {
     Processor(u16, u16, crate::processor::ProcessorEv),
     TxnMarkers(std::rc::Rc<str>),
     TxnTimeouts,
+    PreferredLeaderCheck,
     QuiesceCheck,
 }
 
@@ -108,6 +109,7 @@ impl Sim {
         if transactional {
             self.q.at(crate::txn_coordinator::TXN_TIMEOUT_CHECK_MS, Ev::TxnTimeouts);
         }
+        self.q.at(crate::controller::LEADER_IMBALANCE_CHECK_MS, Ev::PreferredLeaderCheck);
         if self.cfg.until_ms.is_none() {
             self.q.at(100, Ev::QuiesceCheck);
         }
@@ -185,6 +187,7 @@ impl Sim {
             Ev::Processor(n, inst, pev) => self.processor_event(n, inst, pev),
             Ev::TxnMarkers(tid) => self.send_markers(tid),
             Ev::TxnTimeouts => self.txn_timeouts(),
+            Ev::PreferredLeaderCheck => self.preferred_leader_election(),
             Ev::QuiesceCheck => {
                 if self.quiescent() {
                     self.stopped_at = Some(self.q.now);

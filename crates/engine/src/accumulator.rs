@@ -62,11 +62,13 @@ impl Accumulator {
     }
 
     /// Whether the first batch of a partition may be sent now, and if not, when it may.
-    pub fn ready(b: &ProducerBatch, queue_len: usize, batch_size: u32, linger: u64, now: Time) -> Result<(), Time> {
+    /// `flushing`: a `flush()` (or `commitTransaction()`, which flushes) is in progress, so
+    /// batches go out without waiting for `linger.ms`.
+    pub fn ready(b: &ProducerBatch, queue_len: usize, batch_size: u32, linger: u64, now: Time, flushing: bool) -> Result<(), Time> {
         if b.attempts > 0 {
             return if now >= b.retry_at { Ok(()) } else { Err(b.retry_at) };
         }
-        let full = queue_len > 1 || b.closed || b.bytes >= batch_size;
+        let full = flushing || queue_len > 1 || b.closed || b.bytes >= batch_size;
         let due = b.created + linger;
         if full || now >= due {
             Ok(())

@@ -1,8 +1,11 @@
-//! Poison messages and the dead-letter queue, as Spring Kafka's `DefaultErrorHandler`
-//! with a `DeadLetterPublishingRecoverer` does it: a record whose processing throws is
-//! delivered again (10 attempts in all); with a dead-letter topic configured it is then
-//! written there (same partition number, modulo the DLQ's partitions) and the consumer
-//! moves past it; without one the record is retried for ever and its partition is stuck.
+//! Poison messages and the dead-letter queue. A record whose processing throws is
+//! delivered again, 10 attempts in all (Spring Kafka's `DefaultErrorHandler` default,
+//! `FixedBackOff(0, 9)`); with a dead-letter topic configured it is then written there, as
+//! a `DeadLetterPublishingRecoverer` does (same partition number, modulo the DLQ's
+//! partitions), and the consumer moves past it. Without one, this model's consumer keeps
+//! retrying for ever, as a plain consumer loop that rethrows or an error handler configured
+//! never to give up does, and its partition is stuck behind the record. (Spring's default
+//! recoverer would instead log the record and skip it after the 10 attempts.)
 
 use crate::errors::KafkaError;
 use crate::log::Record;

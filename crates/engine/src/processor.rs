@@ -259,6 +259,7 @@ impl Sim {
         if eos {
             self.txn_commit_with_offsets(p, p_inst, Some((group, generation, offsets)));
         } else {
+            self.producer_flush(p, p_inst);
             self.q.after(0, Ev::Processor(n, k, ProcessorEv::FlushCheck));
         }
     }

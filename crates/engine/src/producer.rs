@@ -91,6 +91,8 @@ pub struct ProducerInstance {
     pub rng: Pcg32,
     pub wake_at: Option<Time>,
     pub txn: Option<TxnClient>,
+    /// `flush()` was called: send everything now, whatever `linger.ms` says.
+    pub flushing: bool,
     /// A batch's fate is unknown: bump the epoch once nothing is in flight (KIP-360).
     pub epoch_bump_pending: bool,
     /// Highest sequence acknowledged per partition in the current epoch.
@@ -186,6 +188,7 @@ impl Sim {
             rng,
             wake_at: None,
             txn,
+            flushing: false,
             epoch_bump_pending: false,
             last_acked_seq: Vec::new(),
             relay_inflight: BTreeSet::new(),
@@ -324,6 +327,13 @@ impl Sim {
         i.acc.is_empty() && i.inflight.is_empty()
     }
 
+    /// `KafkaProducer.flush()`: every buffered batch is sent at once (no more lingering)
+    /// until the accumulator is empty.
+    pub fn producer_flush(&mut self, p: u16, inst: u16) {
+        self.inst(p, inst).flushing = true;
+        self.run_sender(p, inst);
+    }
+
     /// The sender thread: expire, drain ready batches to their leaders, schedule a wake-up.
     pub fn run_sender(&mut self, p: u16, inst: u16) {
         // The sender thread loops while it finds something to send (up to the in-flight
@@ -332,6 +342,10 @@ impl Sim {
             if !self.sender_round(p, inst) || self.producers[p as usize].instances[inst as usize].acc.is_empty() {
                 break;
             }
+        }
+        let i = self.inst(p, inst);
+        if i.flushing && i.acc.is_empty() {
+            i.flushing = false;
         }
         if self.producers[p as usize].cfg.transactional_id.is_some() {
             self.txn_maybe_end(p, inst);
@@ -374,6 +388,7 @@ impl Sim {
             let i = &self.producers[p as usize].instances[inst as usize];
             let Some(leaders) = i.leaders.as_ref() else { return false };
             let any_inflight = !i.inflight.is_empty();
+            let flushing = i.flushing || i.txn.as_ref().is_some_and(|t| t.commit_requested || t.abortable.is_some());
             for (part, q) in i.acc.queues.iter().enumerate() {
                 let Some(first) = q.front() else { continue };
                 if let Some(t) = &i.txn {
@@ -393,7 +408,7 @@ impl Sim {
                     need_metadata = true;
                     continue;
                 };
-                if let Err(t) = Accumulator::ready(first, q.len(), cfg.batch_size, cfg.linger_ms, now) {
+                if let Err(t) = Accumulator::ready(first, q.len(), cfg.batch_size, cfg.linger_ms, now, flushing) {
                     wake(t);
                     continue;
                 }

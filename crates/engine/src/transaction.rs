@@ -189,7 +189,8 @@ impl Sim {
         }
         t.pending_offsets = offsets;
         t.commit_requested = true;
-        self.txn_maybe_end(p, inst);
+        // commitTransaction() flushes first.
+        self.run_sender(p, inst);
     }
 
     /// Ends the transaction once everything sent is acknowledged: commit, or abort after an

@@ -193,3 +193,26 @@ fn added_partitions_receive_keys_after_a_metadata_refresh() {
     assert!(early.iter().all(|e| e["partition"] == "orders-0" || e["partition"] == "orders-1"));
     assert!(kinds(&ev, "assign").iter().any(|e| e["partitions"].as_array().unwrap().len() == 4));
 }
+
+/// KIP-98/KIP-447 and the source article on exactly-once streams: a transaction makes the
+/// output records and the input offsets atomic, but a call to a service outside Kafka made
+/// while processing is not rolled back: after a crash the aborted work is done again and
+/// the external service sees the call twice, while the Kafka output stays exactly-once.
+#[test]
+fn exactly_once_cannot_roll_back_an_external_side_effect() {
+    let (r, ev) = run_with_trace("x_eos_side_effect.json");
+    assert!(!kinds(&ev, "processor_crash").is_empty());
+    assert!(n(&r, "duplicated") > 0, "the external service was called twice for some messages: {r}");
+    assert_eq!(n(&r, "lost"), 0);
+    // The downstream read_committed consumer still applied every message exactly once.
+    let mut c1: Vec<&str> = kinds(&ev, "apply")
+        .into_iter()
+        .filter(|e| e["consumer"].as_str().unwrap().starts_with("c1#"))
+        .map(|e| e["message"].as_str().unwrap())
+        .collect();
+    let total = c1.len();
+    c1.sort();
+    c1.dedup();
+    assert_eq!(c1.len(), total, "no duplicate in Kafka's output");
+    assert_eq!(total, 200);
+}

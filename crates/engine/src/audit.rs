@@ -288,11 +288,18 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
                 }
             }
             Kind::Apply { c, msg, tp, offset, .. } => {
-                let Some(consumer) = cfg.consumers.get(*c as usize) else { continue };
+                // A scenario consumer's effect, or a processor's external side effect.
+                let group = match cfg.consumers.get(*c as usize) {
+                    Some(consumer) => consumer.group.as_str(),
+                    None => match cfg.processors.get(*c as usize - cfg.consumers.len()) {
+                        Some(p) => p.group.as_str(),
+                        None => continue,
+                    },
+                };
                 if let Some(i) = ids.of(*msg) {
                     applied_at[i] = applied_at[i].min(e.t);
                 }
-                applies.entry(consumer.group.as_str()).or_default().push((*msg, *tp, *offset));
+                applies.entry(group).or_default().push((*msg, *tp, *offset));
             }
             Kind::Error { who, error, msg } => {
                 errors_total += 1;
@@ -570,6 +577,9 @@ fn terminal_groups(cfg: &Resolved, topic: usize) -> Vec<String> {
         for p in &cfg.processors {
             if p.from == t {
                 todo.push(p.to);
+                if p.side_effect {
+                    out.insert(p.group.clone());
+                }
             }
         }
     }

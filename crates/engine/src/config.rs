@@ -97,6 +97,8 @@ pub struct ProcessorCfg {
     pub processing_ms: u64,
     pub guarantee: Guarantee, // default at_least_once (Kafka Streams default)
     pub commit_interval_ms: u64, // 30000 for at_least_once, 100 for exactly_once_v2
+    /// Each record also calls an external service (not rolled back with a transaction).
+    pub side_effect: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

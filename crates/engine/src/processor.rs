@@ -183,6 +183,10 @@ impl Sim {
             self.after_processing(c, c_inst);
             return;
         }
+        if self.processors[n as usize].cfg.side_effect {
+            // The external call happens now; no transaction can take it back.
+            self.record(Kind::Apply { c, inst: c_inst, msg: rec.msg, tp, offset });
+        }
         let out = self.producer_enqueue(p, p_inst, rec.msg, rec.key);
         self.record(Kind::Forward { n, inst: k, msg: rec.msg, from: tp, offset, to: out });
         self.run_sender(p, p_inst);

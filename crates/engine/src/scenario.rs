@@ -414,6 +414,10 @@ pub struct Processor {
         skip_serializing_if = "Option::is_none"
     )]
     pub commit_interval_ms: Option<u64>,
+    /// Extension: each processed record also calls an external service (a sink outside
+    /// Kafka), which a transaction cannot roll back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub side_effect: Option<bool>,
 }
 
 /// Trait impls for the `remote = "Self"` structs: serialize as derived, deserialize only

@@ -909,6 +909,7 @@ fn resolve_processor(
         processing_ms,
         guarantee,
         commit_interval_ms,
+        side_effect: p.side_effect.unwrap_or(false),
     })
 }
 

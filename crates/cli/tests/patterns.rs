@@ -216,3 +216,17 @@ fn exactly_once_cannot_roll_back_an_external_side_effect() {
     assert_eq!(c1.len(), total, "no duplicate in Kafka's output");
     assert_eq!(total, 200);
 }
+
+/// The transactional inbox (the source article on reliable consumers): a lost response
+/// without idempotence puts a message in the log twice; a consumer that records applied
+/// message ids in its own database in the same local transaction as the effect applies
+/// it once. `duplicated_in_log` stays honest about the log, `duplicated` counts effects.
+#[test]
+fn inbox_turns_log_duplicates_into_single_effects() {
+    let (r, ev) = run_with_trace("x_inbox.json");
+    assert!(n(&r, "duplicated_in_log") > 0, "{r}");
+    assert_eq!(n(&r, "duplicated"), 0);
+    assert_eq!(n(&r, "lost"), 0);
+    assert_eq!(r["verdict"], "exactly-once");
+    assert!(!kinds(&ev, "inbox_skip").is_empty(), "the inbox recognised the second copy");
+}

@@ -1,21 +1,191 @@
-//! The application shell: the page layout every screen lives in.
+//! The application shell: loads the scenario (address, share link, autosave or default),
+//! provides the state, and lays out the panels.
 
+use crate::components::{
+    audit::AuditPanel, cluster::ClusterView, event_log::EventLog, faults::FaultPanel, header::Header,
+    help::HelpDialog, settings::SettingsPanel, share::SharePanel, timeline::Timeline,
+};
+use crate::i18n::*;
+use crate::run::RunData;
+use crate::state::{now_ms, AppState, LoadError, Source};
+use ackademy_engine::{parse_scenario, Scenario};
+use codee::string::FromToStringCodec;
 use leptos::prelude::*;
+use leptos_use::storage::use_local_storage;
 
-use crate::components::header::Header;
+/// Where the current work is kept between visits.
+pub const AUTOSAVE_KEY: &str = "ackademy.scenario";
+
+/// What the address asks for: `?scenario=<JSON>`, then `#s=<share link>`.
+fn from_address() -> Option<Result<Scenario, LoadError>> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let loc = web_sys::window()?.location();
+        let search = loc.search().unwrap_or_default();
+        if let Some(json) = web_sys::UrlSearchParams::new_with_str(&search).ok().and_then(|p| p.get("scenario")) {
+            return Some(parse_scenario(&json).map_err(|e| LoadError::Query(e.to_string())));
+        }
+        let hash = loc.hash().unwrap_or_default();
+        if let Some(value) = crate::share::from_hash(&hash) {
+            return Some(crate::share::decode(value).map_err(|e| LoadError::Link(link_error_text(e))));
+        }
+        None
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    None
+}
+
+fn link_error_text(e: crate::share::LinkError) -> String {
+    use crate::share::LinkError;
+    match e {
+        LinkError::Version(v) if v.is_empty() => "not an Ackademy share link".into(),
+        LinkError::Version(v) => format!("unknown link version {v:?}"),
+        LinkError::Corrupt => "the link is damaged (cut short or changed)".into(),
+        LinkError::Scenario(e) => e.to_string(),
+    }
+}
+
+/// Picks the scenario to open, by precedence: `?scenario=` > share link > autosave > default.
+fn initial(saved: &str) -> (Scenario, RunData, Source, Option<LoadError>) {
+    let mut error = None;
+    match from_address() {
+        Some(Ok(s)) => {
+            let source = if crate::share::from_hash(&location_hash()).is_some() && !has_query() { Source::Link } else { Source::Query };
+            match RunData::new(&s, now_ms) {
+                Ok(run) => return (s, run, source, None),
+                Err(e) => {
+                    error = Some(match source {
+                        Source::Link => LoadError::Link(e.to_string()),
+                        _ => LoadError::Query(e.to_string()),
+                    })
+                }
+            }
+        }
+        Some(Err(e)) => error = Some(e),
+        None => {
+            if let Ok(s) = parse_scenario(saved) {
+                if let Ok(run) = RunData::new(&s, now_ms) {
+                    return (s, run, Source::Saved, None);
+                }
+            }
+        }
+    }
+    let s = crate::defaults::scenario();
+    let run = RunData::new(&s, now_ms).expect("the default scenario runs");
+    (s, run, Source::Default, error)
+}
+
+fn location_hash() -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    String::new()
+}
+
+fn has_query() -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+        web_sys::UrlSearchParams::new_with_str(&search).ok().and_then(|p| p.get("scenario")).is_some()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    false
+}
+
+/// Keeps the address bar on the current work (`#s=...`), dropping a consumed `?scenario=`,
+/// so that a reload shows what was on screen.
+fn replace_address(link: &str) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(w) = web_sys::window() {
+        let path = w.location().pathname().unwrap_or_default();
+        if let Ok(h) = w.history() {
+            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}#{}{link}", crate::share::FRAGMENT_KEY)));
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = link;
+}
 
 /// The root component, mounted on `<body>`.
 #[component]
 pub fn App() -> impl IntoView {
     view! {
-        <div class="app">
+        <I18nContextProvider>
+            <Playground />
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn Playground() -> impl IntoView {
+    let (saved, set_saved, _) = use_local_storage::<String, FromToStringCodec>(AUTOSAVE_KEY);
+    let (scenario, run, source, load_error) = initial(&saved.get_untracked());
+    let state = AppState::new(scenario, run, source, load_error);
+    provide_context(state);
+
+    // Autosave and keep the address on the current work.
+    Effect::new(move |_| {
+        let s = state.scenario.get();
+        set_saved.set(crate::share::to_json(&s));
+        replace_address(&crate::share::encode(&s));
+    });
+
+    let reduced_motion = leptos_use::use_prefers_reduced_motion();
+    if !reduced_motion.get_untracked() && state.source.get_untracked() == Source::Default {
+        state.playing.set(true);
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    {
+        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = p.mark("ackademy-ready");
+        }
+    }
+
+    view! {
+        <div class="app" class:reduced-motion=move || reduced_motion.get()>
             <Header />
-            <main class="app-main">
-                <p class="placeholder">
-                    "The playground is being built. Soon you will be able to pick a scenario, \
-                     inject faults, and watch what happens to every message."
-                </p>
+            <LoadErrorBanner />
+            <main class="layout">
+                <section class="stage" aria-labelledby="stage-title">
+                    <ClusterView />
+                    <Timeline />
+                    <EventLog />
+                </section>
+                <aside class="side">
+                    <AuditPanel />
+                    <SettingsPanel />
+                    <FaultPanel />
+                    <SharePanel />
+                </aside>
             </main>
+            <HelpDialog />
         </div>
+    }
+}
+
+#[component]
+fn LoadErrorBanner() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = expect_context::<AppState>();
+    move || {
+        state.load_error.get().map(|e| {
+            let (title, detail) = match e {
+                LoadError::Query(d) => (t_string!(i18n, load_error_query), d),
+                LoadError::Link(d) => (t_string!(i18n, load_error_link), d),
+            };
+            view! {
+                <div class="load-error" role="alert" data-testid="load-error">
+                    <strong>{title}</strong>
+                    " "
+                    <code>{detail}</code>
+                    " "
+                    <span>{t!(i18n, load_error_fallback)}</span>
+                    <button class="link" on:click=move |_| state.load_error.set(None)>{t!(i18n, dismiss)}</button>
+                </div>
+            }
+        })
     }
 }

@@ -1,13 +1,66 @@
-//! Ackademy: the browser playground. A Leptos client-side-rendered app, built with Trunk.
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+//! Ackademy: the browser playground. A Leptos client-side-rendered app, built with Trunk,
+//! that runs the engine in the page and draws what happened to every message.
 
 mod app;
 mod components;
+mod defaults;
+mod layout;
+mod run;
+mod settings;
+mod share;
+mod state;
+mod story;
 
-// The playground runs the engine in the page. Nothing calls it yet (its API is still
-// settling); this keeps the dependency explicit until the first screen does.
-use ackademy_engine as _;
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 fn main() {
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        show_panic_panel(&info.to_string());
+    }));
     leptos::mount::mount_to_body(app::App);
+}
+
+/// A visible panel instead of a dead page when the app panics. Plain DOM (the app's own
+/// rendering may be what broke); the buttons reload, or forget the autosave and reload.
+fn show_panic_panel(message: &str) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+        if doc.get_element_by_id("panic-panel").is_some() {
+            return;
+        }
+        let Ok(panel) = doc.create_element("div") else { return };
+        panel.set_id("panic-panel");
+        let _ = panel.set_attribute("data-testid", "panic-panel");
+        let _ = panel.set_attribute("role", "alert");
+        let _ = panel.set_attribute("class", "panic-panel");
+        let heading = doc.create_element("h2").ok();
+        let text = doc.create_element("pre").ok();
+        if let (Some(h), Some(pre)) = (heading, text) {
+            h.set_text_content(Some("Ackademy stopped: an internal error (a bug). / 내부 오류로 멈췄습니다."));
+            pre.set_text_content(Some(message));
+            let _ = panel.append_child(&h);
+            let _ = panel.append_child(&pre);
+        }
+        if let Ok(reload) = doc.create_element("button") {
+            reload.set_text_content(Some("Reload / 새로고침"));
+            let _ = reload.set_attribute("onclick", "location.reload()");
+            let _ = panel.append_child(&reload);
+        }
+        if let Ok(reset) = doc.create_element("button") {
+            reset.set_text_content(Some("Forget saved work and reload / 저장된 작업을 지우고 새로고침"));
+            let _ = reset.set_attribute(
+                "onclick",
+                "try{localStorage.removeItem('ackademy.scenario')}catch(e){};location.replace(location.pathname)",
+            );
+            let _ = panel.append_child(&reset);
+        }
+        if let Some(body) = doc.body() {
+            let _ = body.prepend_with_node_1(&panel);
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = message;
 }

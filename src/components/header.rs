@@ -1,31 +1,79 @@
-//! The page header: the name of the playground and what it is for.
+//! The page header: the name, what it is for, the language switch and the help button.
 
+use crate::i18n::*;
+use crate::state::AppState;
+use codee::string::FromToStringCodec;
 use leptos::prelude::*;
+use leptos_use::storage::use_local_storage;
 
-/// The product name, shown as the page heading.
-pub const TITLE: &str = "Ackademy";
+const LOCALE_KEY: &str = "ackademy.locale";
 
-/// One line saying what the playground is for.
-pub const TAGLINE: &str = "A playground for how Kafka loses, duplicates and reorders messages";
-
-#[component]
-pub fn Header() -> impl IntoView {
-    view! {
-        <header class="app-header">
-            <h1 class="app-title" data-testid="app-title">{TITLE}</h1>
-            <p class="app-tagline" data-testid="app-tagline">{TAGLINE}</p>
-        </header>
+fn parse_locale(s: &str) -> Option<Locale> {
+    match s {
+        "en" => Some(Locale::en),
+        "ko" => Some(Locale::ko),
+        _ => None,
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tagline_names_the_three_failures() {
-        for word in ["loses", "duplicates", "reorders"] {
-            assert!(TAGLINE.contains(word), "tagline should mention {word}");
+#[component]
+pub fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = expect_context::<AppState>();
+    let (saved, set_saved, _) = use_local_storage::<String, FromToStringCodec>(LOCALE_KEY);
+    // The language chosen here last time wins over the browser's. (An effect, so that it
+    // runs after the provider's own first choice from navigator.languages.)
+    if let Some(l) = parse_locale(&saved.get_untracked()) {
+        Effect::new(move |first: Option<()>| {
+            if first.is_none() {
+                i18n.set_locale(l);
+            }
+        });
+    }
+    // `<html lang>` follows the language (screen readers, fonts, hyphenation).
+    Effect::new(move |_| {
+        let lang = i18n.get_locale().as_str();
+        #[cfg(target_arch = "wasm32")]
+        if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = el.set_attribute("lang", lang);
         }
+        #[cfg(not(target_arch = "wasm32"))]
+        let _ = lang;
+    });
+    let on_locale = move |ev: leptos::ev::Event| {
+        let v = event_target_value(&ev);
+        if let Some(l) = parse_locale(&v) {
+            i18n.set_locale(l);
+            set_saved.set(v);
+        }
+    };
+    view! {
+        <header class="app-header">
+            <div class="brand">
+                <svg class="logo" viewBox="0 0 32 32" aria-hidden="true">
+                    <rect width="32" height="32" rx="7" fill="var(--accent)"></rect>
+                    <path d="M9 25 16 7l7 18M11.6 19h8.8" fill="none" stroke="#fff" stroke-width="3" stroke-linecap="round" stroke-linejoin="round"></path>
+                </svg>
+                <div>
+                    <h1 class="app-title" data-testid="app-title">{t!(i18n, app_title)}</h1>
+                    <p class="app-tagline" data-testid="app-tagline">{t!(i18n, tagline)}</p>
+                </div>
+            </div>
+            <div class="header-tools">
+                <label class="locale">
+                    <span class="sr-only">{t!(i18n, language)}</span>
+                    <span aria-hidden="true" class="locale-glyph">"文A"</span>
+                    <select data-testid="locale" on:change=on_locale prop:value=move || i18n.get_locale().as_str()>
+                        <option value="en">"English"</option>
+                        <option value="ko">"한국어"</option>
+                    </select>
+                </label>
+                <button class="help-button" data-testid="help" aria-keyshortcuts="?" on:click=move |_| state.help.update(|h| *h = !*h)
+                    title=move || t_string!(i18n, help_title)>
+                    "?"
+                    <span class="sr-only">{t!(i18n, help_title)}</span>
+                </button>
+            </div>
+        </header>
     }
 }

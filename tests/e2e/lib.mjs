@@ -129,3 +129,53 @@ export async function screenshot(page, name) {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+// ---- Helpers for the playground -------------------------------------------------------
+
+export const SCENARIOS = join(ROOT, 'tests', 'e2e', 'scenarios');
+
+/** The text of `[data-testid=<id>]`, trimmed. */
+export async function text(page, id) {
+  return ((await page.getByTestId(id).first().textContent()) ?? '').trim();
+}
+
+/** The audit hooks of the page as numbers and strings. */
+export async function audit(page) {
+  return {
+    verdict: await text(page, 'verdict'),
+    lost: Number(await text(page, 'audit-lost')),
+    duplicated: Number(await text(page, 'audit-duplicated')),
+    reordered: Number(await text(page, 'audit-reordered')),
+    aborted_read: Number(await text(page, 'audit-aborted-read')),
+    trace_hash: await text(page, 'trace-hash'),
+  };
+}
+
+/** Forgets what the app saved in this browser (autosave, language) for `url`'s origin. */
+export async function clearStorage(context, url) {
+  const page = await context.newPage();
+  await page.goto(new URL('/__nothing__', url).href);
+  await page.evaluate(() => localStorage.clear());
+  await page.close();
+}
+
+/**
+ * Opens the app, waits until the first run is on screen. Starts from a clean slate (no
+ * autosaved work) unless `keep` is set.
+ */
+export async function openApp(context, url, { keep = false } = {}) {
+  if (!keep) await clearStorage(context, url);
+  const opened = await openPage(context, url);
+  await opened.page.getByTestId('verdict').waitFor({ state: 'visible' });
+  return opened;
+}
+
+/** Opens the app with `?scenario=<json>`. */
+export async function openScenario(context, base, json, options) {
+  return openApp(context, `${base}?scenario=${encodeURIComponent(json)}`, options);
+}
+
+/** Problems worth failing a test for (the integrity-preload notice is Chromium's own). */
+export function realProblems(problems) {
+  return problems.filter((p) => !/integrity/.test(p));
+}

@@ -1,0 +1,49 @@
+//! Generates the `i18n` module from locales/{en,ko}.json (leptos_i18n). A key used in the
+//! code but absent from the files fails to compile; a key present in one locale and missing
+//! from the other fails the build here (leptos_i18n alone would only warn and fall back).
+
+use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
+use std::collections::BTreeSet;
+use std::error::Error;
+use std::path::PathBuf;
+
+const LOCALES: &[&str] = &["en", "ko"];
+
+fn keys(locale: &str) -> Result<BTreeSet<String>, Box<dyn Error>> {
+    let path = format!("locales/{locale}.json");
+    let text = std::fs::read_to_string(&path)?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
+    let obj = value.as_object().ok_or_else(|| format!("{path}: not a JSON object"))?;
+    for (k, v) in obj {
+        if !v.is_string() || v.as_str().is_some_and(|s| s.trim().is_empty()) {
+            return Err(format!("{path}: key {k} must be a non-empty string").into());
+        }
+    }
+    Ok(obj.keys().cloned().collect())
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    println!("cargo::rerun-if-changed=build.rs");
+    println!("cargo::rerun-if-changed=Cargo.toml");
+    for l in LOCALES {
+        println!("cargo::rerun-if-changed=locales/{l}.json");
+    }
+    let reference = keys(LOCALES[0])?;
+    for l in &LOCALES[1..] {
+        let other = keys(l)?;
+        let missing: Vec<_> = reference.difference(&other).collect();
+        let extra: Vec<_> = other.difference(&reference).collect();
+        if !missing.is_empty() || !extra.is_empty() {
+            return Err(format!("locales/{l}.json: missing keys {missing:?}, keys not in en.json {extra:?}").into());
+        }
+    }
+
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR not set")?).join("i18n");
+    let options = ParseOptions::new().interpolate_display(true);
+    let cfg = Config::new(LOCALES[0])?.add_locale(LOCALES[1])?.parse_options(options);
+    let infos = TranslationsInfos::parse(cfg)?;
+    infos.emit_diagnostics();
+    infos.rerun_if_locales_changed();
+    infos.generate_i18n_module(out)?;
+    Ok(())
+}

@@ -1,0 +1,187 @@
+//! The audit of the whole run: the verdict and the report's counts (each opens the list of
+//! messages concerned), each message's story, the errors applications saw, the trace hash,
+//! and what has happened so far at the time being looked at.
+
+use crate::i18n::*;
+use crate::state::{AppState, Finding};
+use ackademy_engine::types::MsgId;
+use leptos::prelude::*;
+
+const LIST_MAX: usize = 300;
+
+#[component]
+pub fn AuditPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let i18n = use_i18n();
+    let report = move |f: fn(&ackademy_engine::Report) -> u64| move || state.run.with(|r| f(&r.out.report));
+    let verdict = move || state.run.with(|r| r.out.report.verdict.clone());
+    let verdict_cls = move || format!("verdict v-{}", verdict());
+    let explain = move || match verdict().as_str() {
+        "exactly-once" => t_string!(i18n, verdict_exactly_once),
+        "at-least-once" => t_string!(i18n, verdict_at_least_once),
+        "at-most-once" => t_string!(i18n, verdict_at_most_once),
+        _ => t_string!(i18n, verdict_none),
+    };
+    let open = move |f: Finding| {
+        move |_| {
+            state.list.update(|l| *l = if *l == Some(f) { None } else { Some(f) });
+        }
+    };
+    let count_button = move |f: Finding, testid: &'static str, label: String, get: fn(&ackademy_engine::Report) -> u64| {
+        let value = report(get);
+        view! {
+            <button class="count bad" class:zero=move || value() == 0 class:open=move || state.list.get() == Some(f)
+                on:click=open(f) aria-expanded=move || (state.list.get() == Some(f)).to_string()>
+                <span class="n" data-testid=testid>{value}</span>
+                <span class="label">{label}</span>
+            </button>
+        }
+    };
+    view! {
+        <section class="panel audit" aria-labelledby="audit-title">
+            <h2 id="audit-title">{t!(i18n, audit_title)}</h2>
+            <div class=verdict_cls>
+                <span class="verdict-value" data-testid="verdict">{verdict}</span>
+                <span class="verdict-explain">{explain}</span>
+            </div>
+            <div class="counts">
+                {move || count_button(Finding::Lost, "audit-lost", t_string!(i18n, count_lost).to_string(), |r| r.lost)}
+                {move || count_button(Finding::Duplicated, "audit-duplicated", t_string!(i18n, count_duplicated).to_string(), |r| r.duplicated)}
+                {move || count_button(Finding::Reordered, "audit-reordered", t_string!(i18n, count_reordered).to_string(), |r| r.reordered)}
+                {move || count_button(Finding::AbortedRead, "audit-aborted-read", t_string!(i18n, count_aborted_read).to_string(), |r| r.aborted_read)}
+                {move || count_button(Finding::DuplicatedInLog, "audit-duplicated-in-log", t_string!(i18n, count_duplicated_in_log).to_string(), |r| r.duplicated_in_log)}
+            </div>
+            <dl class="flow">
+                <div><dt>{t!(i18n, count_sent)}</dt><dd data-testid="audit-sent">{report(|r| r.sent)}</dd></div>
+                <div><dt>{t!(i18n, count_acked)}</dt><dd data-testid="audit-acked">{report(|r| r.acked)}</dd></div>
+                <div><dt>{t!(i18n, count_failed)}</dt><dd data-testid="audit-failed">{report(|r| r.failed)}</dd></div>
+                <div><dt>{t!(i18n, count_in_log)}</dt><dd data-testid="audit-in-log">{report(|r| r.in_log)}</dd></div>
+                <div><dt>{t!(i18n, count_consumed)}</dt><dd data-testid="audit-consumed">{report(|r| r.consumed)}</dd></div>
+                <div><dt>{t!(i18n, count_dead_lettered)}</dt><dd data-testid="audit-dead-lettered">{report(|r| r.dead_lettered)}</dd></div>
+            </dl>
+            <p class="so-far">
+                {t!(i18n, so_far)}" "
+                <span>{t!(i18n, count_acked)}" "<b data-testid="sofar-acked">{move || state.cluster.with(|c| c.acked)}</b></span>
+                " · "
+                <span>{t!(i18n, applied)}" "<b data-testid="sofar-applied">{move || state.cluster.with(|c| c.applied)}</b></span>
+            </p>
+            <MessageList />
+            <Story />
+            <Errors />
+            <p class="hash">
+                {t!(i18n, trace_hash)}" "<code data-testid="trace-hash">{move || state.run.with(|r| r.out.report.trace_hash.clone())}</code>
+                " · "{t!(i18n, latency)}" "
+                <span>{move || state.run.with(|r| format!("p50 {} ms · p99 {} ms", r.out.report.latency_ms.p50, r.out.report.latency_ms.p99))}</span>
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn MessageList() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let i18n = use_i18n();
+    move || {
+        let f = state.list.get()?;
+        let (ids, total): (Vec<(MsgId, String)>, usize) = state.run.with(|r| {
+            let set = match f {
+                Finding::Lost => &r.out.findings.lost,
+                Finding::Duplicated => &r.out.findings.duplicated,
+                Finding::Reordered => &r.out.findings.reordered,
+                Finding::AbortedRead => &r.out.findings.aborted_read,
+                Finding::DuplicatedInLog => &r.out.findings.duplicated_in_log,
+            };
+            (set.iter().take(LIST_MAX).map(|m| (*m, r.msg_name(*m))).collect(), set.len())
+        });
+        let title = match f {
+            Finding::Lost => t_string!(i18n, list_lost),
+            Finding::Duplicated => t_string!(i18n, list_duplicated),
+            Finding::Reordered => t_string!(i18n, list_reordered),
+            Finding::AbortedRead => t_string!(i18n, list_aborted_read),
+            Finding::DuplicatedInLog => t_string!(i18n, list_duplicated_in_log),
+        };
+        Some(view! {
+            <div class="msg-list" data-testid="message-list">
+                <h3>{title}</h3>
+                {(total == 0).then(|| view! { <p class="muted">{t!(i18n, list_empty)}</p> })}
+                <ul>
+                    {ids.into_iter().map(|(m, name)| view! {
+                        <li><button class="msg" class:selected=move || state.selected.get() == Some(m)
+                            data-testid="message" on:click=move |_| {
+                                state.selected.set(Some(m));
+                                // Show where its story starts: the time it was sent.
+                                let t = state.run.with_untracked(|r| r.tl.story(m).first().map(|e| e.t));
+                                if let Some(t) = t { state.playing.set(false); state.seek(t as f64); }
+                            }>{name}</button></li>
+                    }).collect_view()}
+                </ul>
+                {(total > LIST_MAX).then(|| view! { <p class="muted">{t!(i18n, list_more, n = total - LIST_MAX)}</p> })}
+            </div>
+        })
+    }
+}
+
+#[component]
+fn Story() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let i18n = use_i18n();
+    move || {
+        let m = state.selected.get()?;
+        let l = i18n.get_locale();
+        let (name, lines, fate) = state.run.with(|r| {
+            if (m.producer as usize) >= r.out.cfg.producers.len() {
+                return (String::new(), Vec::new(), String::new());
+            }
+            (r.msg_name(m), crate::story::story(l, r, m), crate::story::fate(l, r, m))
+        });
+        if name.is_empty() {
+            return None;
+        }
+        let now = state.t.get() as u64;
+        Some(view! {
+            <div class="story" data-testid="story">
+                <h3>{t!(i18n, story_of, msg = name.clone())}
+                    <button class="link" on:click=move |_| state.selected.set(None)>{t!(i18n, close)}</button>
+                </h3>
+                <ol>
+                    {lines.into_iter().map(|(t, s)| {
+                        let past = t <= now;
+                        view! {
+                            <li class:future=!past>
+                                <button class="time-link" on:click=move |_| { state.playing.set(false); state.seek(t as f64) }>
+                                    {crate::story::secs(l, t as f64)}
+                                </button>
+                                " "{s}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+                <p class="fate" data-testid="story-fate">"→ "{fate}</p>
+            </div>
+        })
+    }
+}
+
+#[component]
+fn Errors() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let i18n = use_i18n();
+    move || {
+        let (total, rows) = state.run.with(|r| {
+            (r.out.report.errors_total, r.out.report.errors.iter().take(50).cloned().collect::<Vec<_>>())
+        });
+        (total > 0).then(|| {
+            view! {
+                <details class="errors">
+                    <summary>{t!(i18n, errors_seen, n = total)}</summary>
+                    <ul>
+                        {rows.into_iter().map(|e| view! {
+                            <li><code>{e.error}</code>" "{e.who}" · "{crate::story::secs(i18n.get_locale(), e.at_ms as f64)}
+                                {e.message.map(|m| format!(" · {m}"))}</li>
+                        }).collect_view()}
+                    </ul>
+                </details>
+            }
+        })
+    }
+}

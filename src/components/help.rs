@@ -1,0 +1,37 @@
+//! Help: the keyboard and the three quickest ways to break the cluster.
+
+use crate::i18n::*;
+use crate::state::AppState;
+use leptos::prelude::*;
+
+#[component]
+pub fn HelpDialog() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let i18n = use_i18n();
+    view! {
+        <Show when=move || state.help.get()>
+            <div class="dialog-backdrop" on:click=move |_| state.help.set(false)></div>
+            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="help-title" data-testid="help-dialog">
+                <h2 id="help-title">{t!(i18n, help_title)}</h2>
+                <h3>{t!(i18n, help_break_title)}</h3>
+                <ol>
+                    <li>{t!(i18n, help_break_1)}</li>
+                    <li>{t!(i18n, help_break_2)}</li>
+                    <li>{t!(i18n, help_break_3)}</li>
+                    <li>{t!(i18n, help_break_4)}</li>
+                </ol>
+                <h3>{t!(i18n, help_keys_title)}</h3>
+                <dl class="keys">
+                    <dt><kbd>"Space"</kbd></dt><dd>{t!(i18n, key_space)}</dd>
+                    <dt><kbd>"→"</kbd>" / "<kbd>"←"</kbd></dt><dd>{t!(i18n, key_arrows)}</dd>
+                    <dt><kbd>"Shift"</kbd>"+"<kbd>"→"</kbd></dt><dd>{t!(i18n, key_shift_arrows)}</dd>
+                    <dt><kbd>"N"</kbd></dt><dd>{t!(i18n, key_n)}</dd>
+                    <dt><kbd>"Home"</kbd>" / "<kbd>"End"</kbd></dt><dd>{t!(i18n, key_home_end)}</dd>
+                    <dt><kbd>"+"</kbd>" / "<kbd>"−"</kbd></dt><dd>{t!(i18n, key_speed)}</dd>
+                    <dt><kbd>"?"</kbd></dt><dd>{t!(i18n, key_help)}</dd>
+                </dl>
+                <button class="primary" on:click=move |_| state.help.set(false) autofocus>{t!(i18n, close)}</button>
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,267 @@
+//! The page's state, shared through context: the scenario being edited (`draft`), the last
+//! one that ran (`scenario`) and its run, the simulated time being looked at, and what the
+//! audit panel shows. Editing goes through [`AppState::edit`]: the draft changes, the engine
+//! re-runs it at once, and a scenario Kafka refuses leaves the last valid run on screen.
+
+use crate::layout::Layout;
+use crate::run::RunData;
+use ackademy_engine::scenario::{Fault, FaultKind};
+use ackademy_engine::types::MsgId;
+use ackademy_engine::view::ClusterState;
+use ackademy_engine::{Scenario, ScenarioError};
+use leptos::prelude::*;
+use std::rc::Rc;
+
+/// Which audit list is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Finding {
+    Lost,
+    Duplicated,
+    Reordered,
+    AbortedRead,
+    DuplicatedInLog,
+}
+
+/// Why the scenario from the address could not be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoadError {
+    /// `?scenario=` did not parse or resolve: the engine's message.
+    Query(String),
+    /// The `#s=` share link was damaged or refused.
+    Link(String),
+}
+
+/// Where the scenario on screen came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    Query,
+    Link,
+    Saved,
+    Default,
+}
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub draft: RwSignal<Scenario>,
+    pub scenario: RwSignal<Scenario>,
+    pub run: RwSignal<Rc<RunData>, LocalStorage>,
+    pub layout: RwSignal<Rc<Layout>, LocalStorage>,
+    pub cluster: RwSignal<Rc<ClusterState>, LocalStorage>,
+    /// Simulated milliseconds being shown.
+    pub t: RwSignal<f64>,
+    pub playing: RwSignal<bool>,
+    /// log10 of the playback speed (simulated ms per real ms).
+    pub speed_exp: RwSignal<f64>,
+    pub load_error: RwSignal<Option<LoadError>>,
+    pub source: RwSignal<Source>,
+    pub edit_error: RwSignal<Option<ScenarioError>>,
+    /// A problem with what was typed into a control: (owner, property, message).
+    pub input_error: RwSignal<Option<(String, String, String)>>,
+    pub list: RwSignal<Option<Finding>>,
+    pub selected: RwSignal<Option<MsgId>>,
+    pub help: RwSignal<bool>,
+    /// Incremented on every new run.
+    pub generation: RwSignal<u32>,
+}
+
+pub const DEFAULT_SPEED_EXP: f64 = -1.0;
+pub const MIN_SPEED_EXP: f64 = -3.0;
+pub const MAX_SPEED_EXP: f64 = 1.0;
+
+/// `performance.now()`, or 0 where there is none (native tests).
+pub fn now_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
+}
+
+/// Keeps the engine's timings where the browser benchmark reads them
+/// (`window.__ackademyRuns`, milliseconds per re-simulation).
+fn record_engine_time(ms: f64) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsValue;
+        if let Some(w) = web_sys::window() {
+            let key = JsValue::from_str("__ackademyRuns");
+            let arr = js_sys::Reflect::get(&w, &key)
+                .ok()
+                .filter(|v| v.is_object())
+                .map(|v| js_sys::Array::from(&v))
+                .unwrap_or_else(|| {
+                    let a = js_sys::Array::new();
+                    let _ = js_sys::Reflect::set(&w, &key, &a);
+                    a
+                });
+            if arr.length() < 100_000 {
+                arr.push(&JsValue::from_f64(ms));
+            }
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = ms;
+}
+
+impl AppState {
+    /// State for a scenario known to run (the default, or one that already ran).
+    pub fn new(scenario: Scenario, run: RunData, source: Source, load_error: Option<LoadError>) -> Self {
+        let layout = Layout::new(&run);
+        let cluster = run.tl.state_at(0);
+        AppState {
+            draft: RwSignal::new(scenario.clone()),
+            scenario: RwSignal::new(scenario),
+            run: RwSignal::new_local(Rc::new(run)),
+            layout: RwSignal::new_local(Rc::new(layout)),
+            cluster: RwSignal::new_local(Rc::new(cluster)),
+            t: RwSignal::new(0.0),
+            playing: RwSignal::new(false),
+            speed_exp: RwSignal::new(DEFAULT_SPEED_EXP),
+            load_error: RwSignal::new(load_error),
+            source: RwSignal::new(source),
+            edit_error: RwSignal::new(None),
+            input_error: RwSignal::new(None),
+            list: RwSignal::new(None),
+            selected: RwSignal::new(None),
+            help: RwSignal::new(false),
+            generation: RwSignal::new(0),
+        }
+    }
+
+    /// Changes the draft and re-runs it. Returns whether the engine accepted it.
+    pub fn edit(&self, f: impl FnOnce(&mut Scenario)) -> bool {
+        self.draft.update(f);
+        self.rerun()
+    }
+
+    /// Runs the draft; on success it becomes the scenario on screen.
+    pub fn rerun(&self) -> bool {
+        let draft = self.draft.get_untracked();
+        match RunData::new(&draft, now_ms) {
+            Ok(run) => {
+                record_engine_time(run.engine_ms);
+                self.edit_error.set(None);
+                self.scenario.set(draft);
+                self.install(run);
+                true
+            }
+            Err(e) => {
+                self.edit_error.set(Some(e));
+                false
+            }
+        }
+    }
+
+    /// Replaces everything with another scenario (share link, JSON, default).
+    pub fn load(&self, s: Scenario) -> Result<(), ScenarioError> {
+        let run = RunData::new(&s, now_ms)?;
+        self.draft.set(s.clone());
+        self.scenario.set(s);
+        self.edit_error.set(None);
+        self.input_error.set(None);
+        self.list.set(None);
+        self.selected.set(None);
+        self.install(run);
+        self.seek(0.0);
+        Ok(())
+    }
+
+    fn install(&self, run: RunData) {
+        self.layout.set(Rc::new(Layout::new(&run)));
+        let end = run.end() as f64;
+        self.run.set(Rc::new(run));
+        self.generation.update(|g| *g += 1);
+        let t = self.t.get_untracked().min(end);
+        self.t.set(t);
+        self.refresh_cluster(true);
+    }
+
+    pub fn end(&self) -> f64 {
+        self.run.with_untracked(|r| r.end() as f64)
+    }
+
+    /// Looks at simulated time `t` (clamped to the run).
+    pub fn seek(&self, t: f64) {
+        let t = t.clamp(0.0, self.end());
+        self.t.set(t);
+        self.refresh_cluster(false);
+    }
+
+    fn refresh_cluster(&self, force: bool) {
+        let t = self.t.get_untracked() as u64;
+        let (upto, state) = self.run.with_untracked(|r| {
+            let upto = r.tl.events.partition_point(|e| e.t <= t);
+            let stale = force || self.cluster.with_untracked(|c| c.next_event != upto);
+            (upto, stale.then(|| r.tl.state_at(t)))
+        });
+        let _ = upto;
+        if let Some(s) = state {
+            self.cluster.set(Rc::new(s));
+        }
+    }
+
+    pub fn speed(&self) -> f64 {
+        10f64.powf(self.speed_exp.get_untracked())
+    }
+
+    /// Advances playback by `real_ms` of wall-clock time.
+    pub fn tick(&self, real_ms: f64) {
+        if !self.playing.get_untracked() {
+            return;
+        }
+        let end = self.end();
+        let t = self.t.get_untracked() + real_ms.min(100.0) * self.speed();
+        if t >= end {
+            self.seek(end);
+            self.playing.set(false);
+        } else {
+            self.seek(t);
+        }
+    }
+
+    pub fn step(&self) {
+        self.playing.set(false);
+        let t = self.t.get_untracked() as u64;
+        let next = self.run.with_untracked(|r| r.tl.next_event_time(t));
+        self.seek(next.map_or(self.end(), |n| n as f64));
+    }
+
+    pub fn step_back(&self) {
+        self.playing.set(false);
+        let t = self.t.get_untracked().ceil() as u64;
+        let prev = self.run.with_untracked(|r| r.prev_event_time(t));
+        self.seek(prev as f64);
+    }
+
+    pub fn next_anomaly(&self) {
+        let t = self.t.get_untracked() as u64;
+        if let Some(a) = self.run.with_untracked(|r| r.next_anomaly(t)) {
+            self.playing.set(false);
+            self.seek(a as f64);
+        }
+    }
+
+    /// Adds a fault at the time being looked at; the run forks from there.
+    pub fn add_fault(&self, kind: FaultKind) -> bool {
+        let at_ms = self.t.get_untracked().round() as u64;
+        self.add_fault_at(at_ms, kind)
+    }
+
+    pub fn add_fault_at(&self, at_ms: u64, kind: FaultKind) -> bool {
+        self.edit(|s| {
+            s.faults.push(Fault { at_ms, kind });
+            s.faults.sort_by_key(|f| f.at_ms);
+        })
+    }
+
+    pub fn remove_fault(&self, index: usize) -> bool {
+        self.edit(|s| {
+            if index < s.faults.len() {
+                s.faults.remove(index);
+            }
+        })
+    }
+}

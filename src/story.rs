@@ -1,0 +1,192 @@
+//! Readable sentences for trace events: the text event log and each message's story.
+//! Built from the engine's events and names only; every word comes from the locale files.
+
+use crate::i18n::*;
+use crate::run::RunData;
+use ackademy_engine::audit::node_name;
+use ackademy_engine::trace::{Event, Kind};
+use ackademy_engine::types::{MsgId, Node, Tp};
+
+/// Simulated milliseconds as seconds, e.g. `12.34 s`.
+pub fn secs(l: Locale, ms: f64) -> String {
+    let v = format!("{:.2}", ms / 1000.0);
+    td_string!(l, time_s, s = v).to_string()
+}
+
+pub fn broker(l: Locale, b: u32) -> String {
+    td_string!(l, broker_n, n = b).to_string()
+}
+
+fn who(l: Locale, run: &RunData, n: Node) -> String {
+    match n {
+        Node::Broker(b) => broker(l, b),
+        Node::Controller => td_string!(l, controller).to_string(),
+        Node::Coordinator => td_string!(l, coordinator).to_string(),
+        _ => node_name(&run.out.cfg, n),
+    }
+}
+
+fn list_brokers(l: Locale, bs: &[u32]) -> String {
+    if bs.is_empty() {
+        return td_string!(l, nobody).to_string();
+    }
+    bs.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+fn tp(run: &RunData, t: Tp) -> String {
+    run.tp_name(t)
+}
+
+/// One sentence for an event, or `None` for the ones too small to tell (network hops,
+/// high-watermark moves, follower appends outside a message's story).
+pub fn describe(l: Locale, run: &RunData, e: &Event, focus: Option<MsgId>) -> Option<String> {
+    let m = |x: MsgId| run.msg_name(x);
+    let p = |x: u16, i: u16| who(l, run, Node::Producer(x, i));
+    let c = |x: u16, i: u16| who(l, run, Node::Consumer(x, i));
+    let s: String = match &e.kind {
+        Kind::BrokerCrash { b } => td_string!(l, ev_broker_crash, broker = broker(l, *b)).to_string(),
+        Kind::BrokerRestart { b } => td_string!(l, ev_broker_restart, broker = broker(l, *b)).to_string(),
+        Kind::Isolate { b } => td_string!(l, ev_isolate, broker = broker(l, *b)).to_string(),
+        Kind::Heal => td_string!(l, ev_heal).to_string(),
+        Kind::BrokerFenced { b } => td_string!(l, ev_fenced, broker = broker(l, *b)).to_string(),
+        Kind::BrokerUnfenced { b } => td_string!(l, ev_unfenced, broker = broker(l, *b)).to_string(),
+        Kind::Leader { tp: t, leader: Some(b), epoch, isr, unclean } => {
+            let base = td_string!(l, ev_leader, tp = tp(run, *t), broker = broker(l, *b), epoch = epoch, isr = list_brokers(l, isr)).to_string();
+            if *unclean {
+                format!("{base} {}", td_string!(l, ev_unclean))
+            } else {
+                base
+            }
+        }
+        Kind::Leader { tp: t, leader: None, .. } => td_string!(l, ev_no_leader, tp = tp(run, *t)).to_string(),
+        Kind::Isr { tp: t, isr } => td_string!(l, ev_isr, tp = tp(run, *t), isr = list_brokers(l, isr)).to_string(),
+        Kind::Truncate { b, tp: t, to, removed } => {
+            if *removed == 0 {
+                return None;
+            }
+            td_string!(l, ev_truncate, broker = broker(l, *b), tp = tp(run, *t), to = to, n = removed).to_string()
+        }
+        Kind::Append { b, tp: t, base_offset, epoch, control, records, .. } => {
+            let f = focus?;
+            if control.is_some() {
+                return None;
+            }
+            let i = records.iter().position(|r| r.msg == f)?;
+            td_string!(l, ev_append, broker = broker(l, *b), tp = tp(run, *t), offset = base_offset + i as u64, epoch = epoch).to_string()
+        }
+        Kind::ProducerStart { p: x, inst } => td_string!(l, ev_started, who = p(*x, *inst)).to_string(),
+        Kind::ProducerCrash { p: x, inst } => td_string!(l, ev_crashed, who = p(*x, *inst)).to_string(),
+        Kind::ProducerPause { p: x, inst } => td_string!(l, ev_paused, who = p(*x, *inst)).to_string(),
+        Kind::ProducerResume { p: x, inst } => td_string!(l, ev_resumed, who = p(*x, *inst)).to_string(),
+        Kind::Send { p: x, inst, msg, key, tp: t } => {
+            let key = key.map(|k| format!("k{k}")).unwrap_or_else(|| td_string!(l, no_key).to_string());
+            td_string!(l, ev_send, who = p(*x, *inst), msg = m(*msg), key = key, tp = tp(run, *t)).to_string()
+        }
+        Kind::Ack { p: x, inst, msg, tp: t, offset } => match offset {
+            Some(o) => td_string!(l, ev_ack, who = p(*x, *inst), msg = m(*msg), tp = tp(run, *t), offset = o).to_string(),
+            None => td_string!(l, ev_ack_blind, who = p(*x, *inst), msg = m(*msg)).to_string(),
+        },
+        Kind::Fail { p: x, inst, msg, error } => td_string!(l, ev_fail, who = p(*x, *inst), msg = m(*msg), error = error.name()).to_string(),
+        Kind::Retry { p: x, inst, tp: t, records, attempt, error } => {
+            td_string!(l, ev_retry, who = p(*x, *inst), n = records, tp = tp(run, *t), attempt = attempt, error = error.name()).to_string()
+        }
+        Kind::ConsumerStart { c: x, inst } => td_string!(l, ev_started, who = c(*x, *inst)).to_string(),
+        Kind::ConsumerCrash { c: x, inst } => td_string!(l, ev_crashed, who = c(*x, *inst)).to_string(),
+        Kind::Assign { c: x, inst, generation, partitions } => {
+            let parts = partitions.iter().map(|t| tp(run, *t)).collect::<Vec<_>>().join(", ");
+            let parts = if parts.is_empty() { td_string!(l, nothing).to_string() } else { parts };
+            td_string!(l, ev_assign, who = c(*x, *inst), parts = parts, generation = generation).to_string()
+        }
+        Kind::Poll { c: x, inst, records, .. } => match focus {
+            Some(f) => {
+                let (t, o, _) = records.iter().find(|r| r.2 == f)?;
+                td_string!(l, ev_poll_msg, who = c(*x, *inst), tp = tp(run, *t), offset = o).to_string()
+            }
+            None if records.is_empty() => return None,
+            None => td_string!(l, ev_poll, who = c(*x, *inst), n = records.len()).to_string(),
+        },
+        Kind::Apply { c: x, inst, msg, tp: t, offset } => {
+            td_string!(l, ev_apply, who = c(*x, *inst), msg = m(*msg), tp = tp(run, *t), offset = offset).to_string()
+        }
+        Kind::InboxSkip { c: x, inst, msg } => td_string!(l, ev_inbox_skip, who = c(*x, *inst), msg = m(*msg)).to_string(),
+        Kind::Commit { c: x, inst, offsets, ok, .. } => {
+            let o = offsets.iter().map(|(t, o)| format!("{}: {o}", tp(run, *t))).collect::<Vec<_>>().join(", ");
+            if *ok {
+                td_string!(l, ev_commit, who = c(*x, *inst), offsets = o).to_string()
+            } else {
+                td_string!(l, ev_commit_failed, who = c(*x, *inst), offsets = o).to_string()
+            }
+        }
+        Kind::OffsetReset { c: x, inst, tp: t, offset } => {
+            td_string!(l, ev_offset_reset, who = c(*x, *inst), tp = tp(run, *t), offset = offset).to_string()
+        }
+        Kind::Rebalance { generation, members, .. } => td_string!(l, ev_rebalance, generation = generation, n = members).to_string(),
+        Kind::Txn { tid, state, .. } => td_string!(l, ev_txn, tid = &**tid, state = state.name()).to_string(),
+        Kind::TxnOffsetsCommitted { tp: t, offset, .. } => td_string!(l, ev_txn_offsets, tp = tp(run, *t), offset = offset).to_string(),
+        Kind::OutboxWrite { p: x, inst, msg, .. } => td_string!(l, ev_outbox_write, who = p(*x, *inst), msg = m(*msg)).to_string(),
+        Kind::OutboxMarked { msg, .. } => td_string!(l, ev_outbox_marked, msg = m(*msg)).to_string(),
+        Kind::RelayError { msg, error, .. } => td_string!(l, ev_relay_error, msg = m(*msg), error = error.name()).to_string(),
+        Kind::ProcessingFailed { c: x, inst, msg, attempt } => {
+            td_string!(l, ev_processing_failed, who = c(*x, *inst), msg = m(*msg), attempt = attempt).to_string()
+        }
+        Kind::DeadLetter { c: x, inst, msg, tp: t } => td_string!(l, ev_dead_letter, who = c(*x, *inst), msg = m(*msg), tp = tp(run, *t)).to_string(),
+        Kind::ProcessorStart { n, inst } => td_string!(l, ev_started, who = who(l, run, Node::Processor(*n, *inst))).to_string(),
+        Kind::ProcessorCrash { n, inst } => td_string!(l, ev_crashed, who = who(l, run, Node::Processor(*n, *inst))).to_string(),
+        Kind::Forward { n, inst, msg, from, to, .. } => {
+            td_string!(l, ev_forward, who = who(l, run, Node::Processor(*n, *inst)), msg = m(*msg), from = tp(run, *from), to = tp(run, *to)).to_string()
+        }
+        Kind::Error { who: w, error, msg } => match msg {
+            Some(x) => td_string!(l, ev_error_msg, who = who(l, run, *w), error = error.name(), msg = m(*x)).to_string(),
+            None => td_string!(l, ev_error, who = who(l, run, *w), error = error.name()).to_string(),
+        },
+        Kind::Net { .. } | Kind::NetDrop { .. } | Kind::Hw { .. } | Kind::Role { .. } | Kind::ProducerId { .. } => return None,
+    };
+    Some(s)
+}
+
+/// What became of a message in the end, as the audit judged it.
+pub fn fate(l: Locale, run: &RunData, msg: MsgId) -> String {
+    let f = &run.out.findings;
+    let mut parts = Vec::new();
+    if f.lost.contains(&msg) {
+        parts.push(td_string!(l, fate_lost).to_string());
+    }
+    if f.duplicated.contains(&msg) {
+        parts.push(td_string!(l, fate_duplicated).to_string());
+    }
+    if f.reordered.contains(&msg) {
+        parts.push(td_string!(l, fate_reordered).to_string());
+    }
+    if f.aborted_read.contains(&msg) {
+        parts.push(td_string!(l, fate_aborted_read).to_string());
+    }
+    if f.duplicated_in_log.contains(&msg) {
+        parts.push(td_string!(l, fate_duplicated_in_log).to_string());
+    }
+    if parts.is_empty() {
+        parts.push(td_string!(l, fate_ok).to_string());
+    }
+    parts.join(" · ")
+}
+
+/// A message's story: (time, sentence) for everything that happened to it.
+pub fn story(l: Locale, run: &RunData, msg: MsgId) -> Vec<(u64, String)> {
+    run.tl.story(msg).into_iter().filter_map(|e| describe(l, run, e, Some(msg)).map(|s| (e.t, s))).collect()
+}
+
+/// The last `n` events at or before `t` worth a line in the event log, oldest first.
+pub fn recent(l: Locale, run: &RunData, t: u64, n: usize) -> Vec<(usize, u64, String)> {
+    let upto = run.tl.events.partition_point(|e| e.t <= t);
+    let mut out = Vec::with_capacity(n);
+    for i in (0..upto).rev() {
+        let e = &run.tl.events[i];
+        if let Some(s) = describe(l, run, e, None) {
+            out.push((i, e.t, s));
+            if out.len() == n {
+                break;
+            }
+        }
+    }
+    out.reverse();
+    out
+}

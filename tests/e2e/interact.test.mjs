@@ -1,0 +1,225 @@
+// Interactions: settings re-run the engine at once (and Kafka's refusals are shown, not
+// fixed), faults by clicking the cluster, the timeline and the keyboard.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SCENARIOS, audit, launchBrowser, openApp, openScenario, realProblems, screenshot, serveStatic, text } from './lib.mjs';
+
+const seconds = async (page) => Number((await text(page, 'time')).match(/[\d.]+/)[0]);
+
+describe('interacting with the playground', () => {
+  let browser;
+  let server;
+
+  before(async () => {
+    browser = await launchBrowser();
+    server = await serveStatic();
+  });
+
+  after(async () => {
+    await server?.close();
+    await browser?.close();
+  });
+
+  test('enable.idempotence makes the duplicates of a lost response disappear', async () => {
+    const json = readFileSync(join(SCENARIOS, 'lost-response.json'), 'utf8');
+    const { page, problems } = await openScenario(browser.context, server.url, json);
+    try {
+      const before = await audit(page);
+      assert.equal(before.verdict, 'at-least-once');
+      assert.ok(before.duplicated > 0, 'the retried batch is stored and processed twice');
+      const idem = page.locator('[data-config="enable.idempotence"][data-owner="p1"]');
+      assert.equal(await idem.isChecked(), false);
+      await idem.check();
+      const after = await audit(page);
+      assert.equal(after.verdict, 'exactly-once');
+      assert.equal(after.duplicated, 0);
+      assert.notEqual(after.trace_hash, before.trace_hash);
+
+      // Kafka refuses idempotence with acks=1: the message is shown, the last run stays.
+      await page.selectOption('[data-config="acks"][data-owner="p1"]', '1');
+      const err = page.getByTestId('setting-error');
+      await err.waitFor({ state: 'visible' });
+      assert.match(await err.textContent(), /Must set acks to all in order to use the idempotent producer/);
+      assert.equal(await text(page, 'verdict'), 'exactly-once', 'the last valid run stays on screen');
+      assert.equal(await text(page, 'trace-hash'), after.trace_hash);
+      await screenshot(page, 'kafka-refuses-idempotence-with-acks-1');
+
+      // Leaving idempotence to Kafka's default resolves it: acks=1 turns it off silently.
+      await page.locator('[data-config="enable.idempotence"][data-owner="p1"] + button.unset, [data-config="enable.idempotence"][data-owner="p1"] ~ button.unset').first().click();
+      await err.waitFor({ state: 'detached' });
+      assert.equal(await idem.isChecked(), false, 'the default with acks=1 is no idempotence');
+      assert.equal(await text(page, 'verdict'), 'at-least-once');
+      assert.deepEqual(realProblems(problems), []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('every setting control carries its Kafka name and owner', async () => {
+    const { page } = await openApp(browser.context, server.url);
+    try {
+      for (const [config, owner] of [
+        ['acks', 'p1'], ['enable.idempotence', 'p1'], ['max.in.flight.requests.per.connection', 'p1'],
+        ['transactional.id', 'p1'], ['retries', 'p1'], ['linger.ms', 'p1'], ['batch.size', 'p1'],
+        ['delivery.timeout.ms', 'p1'], ['request.timeout.ms', 'p1'],
+        ['min.insync.replicas', 'orders'], ['replication.factor', 'orders'], ['partitions', 'orders'],
+        ['unclean.leader.election.enable', 'cluster'],
+        ['isolation.level', 'c1'], ['enable.auto.commit', 'c1'], ['auto.commit.interval.ms', 'c1'],
+        ['auto.offset.reset', 'c1'], ['max.poll.records', 'c1'], ['session.timeout.ms', 'c1'],
+      ]) {
+        const el = page.locator(`[data-config="${config}"][data-owner="${owner}"]`);
+        assert.equal(await el.count(), 1, `${config} of ${owner}`);
+        assert.ok(await el.isVisible(), `${config} of ${owner} is visible`);
+      }
+      // acks=all fixes the default scenario; a number input re-runs too.
+      await page.selectOption('[data-config="acks"][data-owner="p1"]', 'all');
+      assert.equal(await text(page, 'verdict'), 'exactly-once');
+      await page.fill('[data-config="min.insync.replicas"][data-owner="orders"]', '4');
+      assert.match(await text(page, 'audit-acked'), /^\d+$/);
+      await page.fill('[data-config="replication.factor"][data-owner="orders"]', '4');
+      await page.getByTestId('setting-error').waitFor({ state: 'visible' });
+      assert.match(await page.getByTestId('setting-error').textContent(), /replication factor: 4 larger than available brokers: 3/);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('clicking a broker crashes it at the current time, clicking again restarts it', async () => {
+    const { page, problems } = await openApp(browser.context, server.url);
+    try {
+      await page.getByTestId('pause').click();
+      const before = await audit(page);
+      const faults = await page.getByTestId('fault-item').count();
+      await page.getByTestId('scrubber').fill('2000');
+      await page.locator('[data-testid=broker-1] .node-hit').click();
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid=fault-item]').length === n + 1, faults);
+      const item = page.locator('[data-testid=fault-item][data-kind=crash_broker]');
+      assert.equal(await item.count(), 1);
+      assert.match(await item.textContent(), /2\.00/);
+      assert.match(await page.getByTestId('broker-1').getAttribute('class'), /crashed/);
+      assert.notEqual(await text(page, 'trace-hash'), before.trace_hash, 'the run forked');
+      await screenshot(page, 'broker-1-crashed');
+
+      await page.getByTestId('scrubber').fill('12000');
+      await page.locator('[data-testid=broker-1] .node-hit').click();
+      await page.locator('[data-testid=fault-item][data-kind=restart_broker]').waitFor();
+      assert.doesNotMatch(await page.getByTestId('broker-1').getAttribute('class'), /crashed/);
+
+      // The isolate button cuts the broker's links; removing the fault undoes it.
+      await page.getByTestId('isolate-2').click();
+      const isolate2 = page.locator('[data-testid=fault-item][data-kind=isolate_broker]', { hasText: 'b2' });
+      await isolate2.waitFor();
+      assert.match(await page.getByTestId('broker-2').getAttribute('class'), /isolated/);
+      const n = await page.getByTestId('fault-item').count();
+      await isolate2.getByTestId('fault-remove').click();
+      await page.waitForFunction((k) => document.querySelectorAll('[data-testid=fault-item]').length === k - 1, n);
+
+      // A producer click pauses it (the zombie case).
+      await page.locator('[data-testid=producer-0] [role=button]').first().click();
+      await page.locator('[data-testid=fault-item][data-kind=pause_producer]').waitFor();
+      assert.deepEqual(realProblems(problems), []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('the fault palette adds any kind of fault', async () => {
+    const { page } = await openApp(browser.context, server.url);
+    try {
+      await page.getByTestId('pause').click();
+      const n = await page.getByTestId('fault-item').count();
+      await page.selectOption('[data-testid=fault-kind]', 'drop_produce_responses');
+      assert.equal(await page.locator('[data-testid=fault-item][data-kind=drop_produce_responses]').count(), 0);
+      await page.fill('[data-testid=fault-at]', '1500');
+      await page.getByTestId('fault-add').click();
+      const item = page.locator('[data-testid=fault-item][data-kind=drop_produce_responses]');
+      await item.waitFor();
+      assert.match(await item.textContent(), /p1 × 1/);
+      assert.equal(await page.getByTestId('fault-item').count(), n + 1);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('the timeline scrubs, steps, plays, pauses, resets and runs to the end', async () => {
+    const { page, problems } = await openApp(browser.context, server.url);
+    try {
+      await page.getByTestId('pause').click();
+      await page.getByTestId('reset').click();
+      assert.equal(await seconds(page), 0);
+      await page.getByTestId('scrubber').fill('10000');
+      assert.equal(await seconds(page), 10);
+      const acked = Number(await text(page, 'sofar-acked'));
+      assert.ok(acked > 0 && acked < 200, `acked so far at 10 s: ${acked}`);
+      await page.getByTestId('step').click();
+      assert.ok((await seconds(page)) >= 10);
+      await screenshot(page, 'scrubbed-to-10s');
+      await page.getByTestId('run-to-end').click();
+      assert.equal(Number(await text(page, 'sofar-acked')), 200);
+      assert.match(await text(page, 'time'), /20\.00 s \/ 20\.00 s/);
+      await page.getByTestId('reset').click();
+      await page.getByTestId('play').click();
+      await page.waitForTimeout(600);
+      await page.getByTestId('pause').click();
+      const t = await seconds(page);
+      assert.ok(t > 0, `playing advances time (${t})`);
+      await page.waitForTimeout(300);
+      assert.equal(await seconds(page), t, 'pause stops it');
+      // The audit is of the whole run, whatever the time looked at.
+      assert.equal(await text(page, 'verdict'), 'at-most-once');
+      // Jump to the first anomaly: the truncation after the isolated leader comes back.
+      await page.getByTestId('reset').click();
+      await page.getByTestId('next-anomaly').click();
+      assert.ok((await seconds(page)) > 4, 'after the isolation at 4 s');
+      assert.deepEqual(realProblems(problems), []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('the keyboard: ? opens help, Escape closes it, arrows step, space plays', async () => {
+    const { page } = await openApp(browser.context, server.url);
+    try {
+      await page.getByTestId('pause').click();
+      await page.getByTestId('reset').click();
+      await page.locator('body').click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('?');
+      await page.getByTestId('help-dialog').waitFor({ state: 'visible' });
+      await screenshot(page, 'help');
+      await page.keyboard.press('Escape');
+      await page.getByTestId('help-dialog').waitFor({ state: 'detached' });
+      await page.keyboard.press('ArrowRight');
+      assert.ok((await seconds(page)) >= 0);
+      await page.keyboard.press('Shift+ArrowRight');
+      assert.ok((await seconds(page)) >= 1);
+      await page.keyboard.press(' ');
+      await page.waitForTimeout(400);
+      await page.keyboard.press(' ');
+      assert.ok((await seconds(page)) > 1);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('an audit count lists its messages and a message tells its story', async () => {
+    const { page } = await openApp(browser.context, server.url);
+    try {
+      await page.getByTestId('pause').click();
+      await page.locator('button.count', { has: page.getByTestId('audit-lost') }).click();
+      const first = page.getByTestId('message-list').getByTestId('message').first();
+      await first.click();
+      const story = page.getByTestId('story');
+      await story.waitFor({ state: 'visible' });
+      const s = await story.textContent();
+      assert.match(s, /sent .* to orders-/);
+      assert.match(s, /truncated/);
+      assert.match(await text(page, 'story-fate'), /lost/);
+      await screenshot(page, 'story-of-a-lost-message');
+    } finally {
+      await page.close();
+    }
+  });
+});

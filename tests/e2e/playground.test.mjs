@@ -1,0 +1,109 @@
+// The playground loads scenarios (default, ?scenario=, broken links) and shows the audit of
+// the whole run through the contract's hooks; Wasm and the native CLI agree exactly.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ROOT, SCENARIOS, audit, launchBrowser, openApp, openScenario, realProblems, screenshot, serveStatic, text,
+} from './lib.mjs';
+
+const CLI = join(ROOT, 'target', 'release', 'ackademy');
+
+describe('loading scenarios', () => {
+  let browser;
+  let server;
+
+  before(async () => {
+    browser = await launchBrowser();
+    server = await serveStatic();
+  });
+
+  after(async () => {
+    await server?.close();
+    await browser?.close();
+  });
+
+  test('the default scenario shows the cluster and the audit at once', async () => {
+    const { page, problems } = await openApp(browser.context, server.url);
+    try {
+      for (const b of [0, 1, 2]) await page.getByTestId(`broker-${b}`).waitFor({ state: 'visible' });
+      await page.getByTestId('producer-0').waitFor({ state: 'visible' });
+      await page.getByTestId('consumer-0').waitFor({ state: 'visible' });
+      const a = await audit(page);
+      assert.equal(a.verdict, 'at-most-once', 'the default scenario (acks=1, isolated leader) loses messages');
+      assert.ok(a.lost > 0);
+      assert.match(a.trace_hash, /^[0-9a-f]{16}$/);
+      // The replicas hold records once the run has been looked at to its end.
+      await page.getByTestId('run-to-end').click();
+      assert.ok(await page.locator('[data-testid=broker-1] path.cells').count() > 0, 'log cells are drawn');
+      assert.ok((await page.locator('[data-config]').count()) >= 20, 'settings are shown');
+      assert.deepEqual(realProblems(problems), [], 'no console errors');
+    } finally {
+      await screenshot(page, 'default-scenario');
+      await page.close();
+    }
+  });
+
+  const fixtures = readdirSync(SCENARIOS).filter((f) => f.endsWith('.json')).sort();
+  for (const file of fixtures) {
+    test(`?scenario= ${file}: same report in Wasm as the native CLI`, { skip: !existsSync(CLI) && 'target/release/ackademy not built' }, async () => {
+      const json = readFileSync(join(SCENARIOS, file), 'utf8');
+      const native = JSON.parse(execFileSync(CLI, ['run', join(SCENARIOS, file)], { encoding: 'utf8' }));
+      const { page, problems } = await openScenario(browser.context, server.url, json);
+      try {
+        const a = await audit(page);
+        assert.equal(a.verdict, native.verdict);
+        assert.equal(a.lost, native.lost);
+        assert.equal(a.duplicated, native.duplicated);
+        assert.equal(a.reordered, native.reordered);
+        assert.equal(a.aborted_read, native.aborted_read);
+        assert.equal(a.trace_hash, native.trace_hash, 'the trace is the same byte for byte');
+        assert.equal(Number(await text(page, 'audit-sent')), native.sent);
+        assert.equal(Number(await text(page, 'audit-acked')), native.acked);
+        assert.equal(await page.getByTestId('load-error').count(), 0);
+        assert.deepEqual(realProblems(problems), []);
+      } finally {
+        await screenshot(page, `scenario-${file.replace(/\.json$/, '')}`);
+        await page.close();
+      }
+    });
+  }
+
+  test('an acks=1 isolated leader gives at-most-once', async () => {
+    const json = readFileSync(join(SCENARIOS, 'acks1-isolated-leader.json'), 'utf8');
+    const { page } = await openScenario(browser.context, server.url, json);
+    try {
+      assert.equal(await text(page, 'verdict'), 'at-most-once');
+      assert.ok(Number(await text(page, 'audit-lost')) > 0);
+      assert.equal(await page.locator('[data-config="acks"][data-owner="p1"]').inputValue(), '1');
+    } finally {
+      await page.close();
+    }
+  });
+
+  for (const [name, suffix, expect] of [
+    ['?scenario= that is not JSON', '?scenario=' + encodeURIComponent('{"version":1,'), /invalid JSON/],
+    ['?scenario= with an unknown field', '?scenario=' + encodeURIComponent('{"version":1,"brokers":2}'), /brokers/],
+    ['?scenario= that Kafka refuses', '?scenario=' + encodeURIComponent('{"version":1,"cluster":{"brokers":2},"topics":[{"name":"t","replication.factor":3}]}'), /replication factor: 3 larger than available brokers: 2/],
+    ['a damaged share link', '#s=1.AAAAAAAAAA', /damaged/],
+    ['a share link of an unknown version', '#s=7.abc', /version/],
+  ]) {
+    test(`${name} shows load-error and the default scenario`, async () => {
+      const { page, problems } = await openApp(browser.context, server.url + suffix);
+      try {
+        const err = page.getByTestId('load-error');
+        await err.waitFor({ state: 'visible' });
+        assert.match(await err.textContent(), expect);
+        assert.equal(await text(page, 'verdict'), 'at-most-once', 'the default scenario runs');
+        await page.getByTestId('broker-0').waitFor({ state: 'visible' });
+        assert.deepEqual(realProblems(problems), [], 'an error message, not a crash');
+      } finally {
+        await screenshot(page, `load-error-${name.replace(/[^a-z0-9]+/gi, '-')}`);
+        await page.close();
+      }
+    });
+  }
+});

@@ -1,0 +1,108 @@
+// Sharing and keeping work: the compact link round-trips in a fresh browser, the copy
+// button copies it, reload keeps the work, the language switch, and the phone layout.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { audit, launchBrowser, openApp, realProblems, screenshot, serveStatic, text } from './lib.mjs';
+
+describe('sharing and keeping the work', () => {
+  let browser;
+  let server;
+
+  before(async () => {
+    browser = await launchBrowser();
+    server = await serveStatic();
+  });
+
+  after(async () => {
+    await server?.close();
+    await browser?.close();
+  });
+
+  test('the share link opens the same run in a fresh browser', async () => {
+    const { page } = await openApp(browser.context, server.url);
+    let link;
+    let mine;
+    try {
+      await page.getByTestId('pause').click();
+      await page.selectOption('[data-config="acks"][data-owner="p1"]', '0');
+      await page.getByTestId('scrubber').fill('3000');
+      await page.locator('[data-testid=broker-2] .node-hit').click();
+      await page.locator('[data-testid=fault-item][data-kind=crash_broker]').waitFor();
+      mine = await audit(page);
+      link = await page.getByTestId('share-link').inputValue();
+      assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/#s=1\./);
+      assert.ok(new URL(link).hash.length < 600, `compact: ${new URL(link).hash.length} characters`);
+      await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
+      await page.getByTestId('copy-link').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid=copy-link]').textContent.includes('!'));
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
+    } finally {
+      await page.close();
+    }
+    const fresh = await launchBrowser();
+    try {
+      const { page: other, problems } = await openApp(fresh.context, link);
+      assert.deepEqual(await audit(other), mine, 'same verdict, counts and trace');
+      assert.equal(await other.locator('[data-config="acks"][data-owner="p1"]').inputValue(), '0');
+      assert.equal(await other.getByTestId('load-error').count(), 0);
+      assert.deepEqual(realProblems(problems), []);
+      await screenshot(other, 'opened-from-share-link');
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  test('reload keeps the work (autosave)', async () => {
+    const fresh = await launchBrowser();
+    try {
+      const { page } = await openApp(fresh.context, server.url);
+      await page.selectOption('[data-config="acks"][data-owner="p1"]', 'all');
+      assert.equal(await text(page, 'verdict'), 'exactly-once');
+      await page.reload();
+      await page.getByTestId('verdict').waitFor();
+      assert.equal(await text(page, 'verdict'), 'exactly-once');
+      assert.equal(await page.locator('[data-config="acks"][data-owner="p1"]').inputValue(), 'all');
+      // Also from the bare address in another tab.
+      const { page: again } = await openApp(fresh.context, server.url, { keep: true });
+      assert.equal(await text(again, 'verdict'), 'exactly-once');
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  test('the language switch shows Korean and is remembered', async () => {
+    const fresh = await launchBrowser();
+    try {
+      const { page } = await openApp(fresh.context, server.url);
+      await page.selectOption('[data-testid=locale]', 'ko');
+      await page.waitForFunction(() => document.querySelector('[data-testid=app-tagline]').textContent.includes('카프카'));
+      assert.match(await text(page, 'app-tagline'), /유실/);
+      assert.match(await page.locator('#audit-title').textContent(), /감사/);
+      assert.match(await page.getByTestId('play').textContent(), /재생/);
+      assert.equal(await page.evaluate(() => document.documentElement.lang), 'ko');
+      assert.equal(await text(page, 'verdict'), 'at-most-once', 'verdicts keep the contract spelling');
+      await screenshot(page, 'korean');
+      await page.reload();
+      await page.getByTestId('verdict').waitFor();
+      assert.equal(await page.getByTestId('locale').inputValue(), 'ko');
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  test('a phone gets a stacked layout without sideways scrolling', async () => {
+    const fresh = await launchBrowser();
+    try {
+      const page = await fresh.context.newPage();
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(server.url);
+      await page.getByTestId('verdict').waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 1, `no horizontal overflow (${overflow}px)`);
+      await screenshot(page, 'phone');
+    } finally {
+      await fresh.close();
+    }
+  });
+});

@@ -260,7 +260,6 @@ fn BrokerBox(b: usize, layout: Rc<Layout>) -> impl IntoView {
         format!("{name}: {} — {action}", status())
     };
     let iso_label = move || if view_of().isolated { t_string!(i18n, heal_links) } else { t_string!(i18n, isolate_broker) };
-    let rows = bx.rows.clone();
     view! {
         <g class=cls data-testid=format!("broker-{b}") data-node="broker">
             <g class="node-hit" role="button" tabindex="0" aria-label=label
@@ -281,6 +280,9 @@ fn BrokerBox(b: usize, layout: Rc<Layout>) -> impl IntoView {
                     let run = state.run.get();
                     let lay = state.layout.get();
                     let selected = state.selected.get();
+                    // The rows of the layout in force: this box can outlive the layout it
+                    // was made for (another scenario, with other topics, was loaded).
+                    let rows = lay.brokers.get(b).map(|bx| bx.rows.clone()).unwrap_or_default();
                     state.cluster.with(|c| {
                         rows.iter().map(|(tp, y)| replica_row(&run, &lay, c, b as u32, *tp, *y, selected)).collect_view()
                     })

@@ -22,7 +22,11 @@ pub fn to_json(s: &Scenario) -> String {
 
 /// `1.<base64url(deflate(json))>`.
 pub fn encode(s: &Scenario) -> String {
-    let json = to_json(s);
+    pack(&to_json(s))
+}
+
+/// Any JSON as a link value: `1.<base64url(deflate(json))>` (share and challenge links).
+pub fn pack(json: &str) -> String {
     let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 10);
     format!("{LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
 }
@@ -40,6 +44,11 @@ pub enum LinkError {
 
 /// Reads the value of a share fragment (`1.<data>`, without `s=`).
 pub fn decode(value: &str) -> Result<Scenario, LinkError> {
+    parse_scenario(&unpack(value)?).map_err(LinkError::Scenario)
+}
+
+/// The JSON inside a link value made by [`pack`] (never [`LinkError::Scenario`]).
+pub fn unpack(value: &str) -> Result<String, LinkError> {
     let (version, data) = value.split_once('.').ok_or_else(|| LinkError::Version(String::new()))?;
     if version != LINK_VERSION {
         return Err(LinkError::Version(version.chars().take(10).collect()));
@@ -47,8 +56,7 @@ pub fn decode(value: &str) -> Result<Scenario, LinkError> {
     let packed = URL_SAFE_NO_PAD.decode(data.trim_end_matches('=')).map_err(|_| LinkError::Corrupt)?;
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_INFLATED)
         .map_err(|_| LinkError::Corrupt)?;
-    let json = String::from_utf8(json).map_err(|_| LinkError::Corrupt)?;
-    parse_scenario(&json).map_err(LinkError::Scenario)
+    String::from_utf8(json).map_err(|_| LinkError::Corrupt)
 }
 
 /// The share value inside a location hash (`#s=1.xxx` or `#...&s=1.xxx`), if any.

@@ -1,6 +1,8 @@
 //! Generates the `i18n` module from locales/{en,ko}.json (leptos_i18n). A key used in the
 //! code but absent from the files fails to compile; a key present in one locale and missing
 //! from the other fails the build here (leptos_i18n alone would only warn and fall back).
+//! Also embeds the lessons: every `lessons/*.json`, in file-name order, compacted into
+//! `$OUT_DIR/lessons/` and listed in `$OUT_DIR/lessons.rs` for `include_str!`.
 
 use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 use std::collections::BTreeSet;
@@ -22,6 +24,31 @@ fn keys(locale: &str) -> Result<BTreeSet<String>, Box<dyn Error>> {
     Ok(obj.keys().cloned().collect())
 }
 
+/// Writes `$OUT_DIR/lessons.rs`: `LESSON_FILES`, (file name, compact JSON) of every lesson.
+fn embed_lessons(out_dir: &std::path::Path) -> Result<(), Box<dyn Error>> {
+    println!("cargo::rerun-if-changed=lessons");
+    let mut files: Vec<PathBuf> = std::fs::read_dir("lessons")?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    files.retain(|p| p.extension().is_some_and(|x| x == "json"));
+    files.sort();
+    let dir = out_dir.join("lessons");
+    std::fs::create_dir_all(&dir)?;
+    let mut list = String::from("/// Every lesson file, (file name, compact JSON), in file-name order.\npub const LESSON_FILES: &[(&str, &str)] = &[\n");
+    for f in &files {
+        println!("cargo::rerun-if-changed={}", f.display());
+        let name = f.file_name().and_then(|n| n.to_str()).ok_or("lesson file name")?.to_string();
+        let text = std::fs::read_to_string(f)?;
+        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", f.display()))?;
+        let compact = dir.join(&name);
+        std::fs::write(&compact, serde_json::to_string(&value)?)?;
+        list.push_str(&format!("    ({name:?}, include_str!({:?})),\n", compact.display().to_string()));
+    }
+    list.push_str("];\n");
+    std::fs::write(out_dir.join("lessons.rs"), list)?;
+    Ok(())
+}
+
 fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=Cargo.toml");
@@ -38,7 +65,9 @@ fn main() -> Result<(), Box<dyn Error>> {
         }
     }
 
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR not set")?).join("i18n");
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR not set")?);
+    embed_lessons(&out_dir)?;
+    let out = out_dir.join("i18n");
     let options = ParseOptions::new().interpolate_display(true);
     let cfg = Config::new(LOCALES[0])?.add_locale(LOCALES[1])?.parse_options(options);
     let infos = TranslationsInfos::parse(cfg)?;

@@ -1,11 +1,14 @@
-//! The application shell: loads the scenario (address, share link, autosave or default),
-//! provides the state, and lays out the panels.
+//! The application shell: loads the scenario (address, share link, autosave or default)
+//! or opens a lesson or challenge (`#lesson=`, `#c=`), provides the state, and lays out
+//! the panels of the playground or of the lessons view.
 
 use crate::components::{
-    audit::AuditPanel, cluster::ClusterView, event_log::EventLog, faults::FaultPanel, header::Header,
-    help::HelpDialog, settings::SettingsPanel, share::SharePanel, timeline::Timeline,
+    audit::AuditPanel, challenge::ChallengePanel, cluster::ClusterView, event_log::EventLog, export::ExportPanel,
+    faults::FaultPanel, header::Header, help::HelpDialog, lessons::LessonList, lessons::LessonPanel,
+    settings::SettingsPanel, share::SharePanel, timeline::Timeline,
 };
 use crate::i18n::*;
+use crate::lessons::{Active, LessonState, Mode};
 use crate::run::RunData;
 use crate::state::{now_ms, AppState, LoadError, Source};
 use ackademy_engine::{parse_scenario, Scenario};
@@ -97,15 +100,30 @@ fn has_query() -> bool {
 /// Keeps the address bar on the current work (`#s=...`), dropping a consumed `?scenario=`,
 /// so that a reload shows what was on screen.
 fn replace_address(link: &str) {
+    replace_fragment(&format!("{}{link}", crate::share::FRAGMENT_KEY));
+}
+
+/// Replaces the address's fragment (and drops its query) without a new history entry.
+fn replace_fragment(fragment: &str) {
     #[cfg(target_arch = "wasm32")]
     if let Some(w) = web_sys::window() {
         let path = w.location().pathname().unwrap_or_default();
         if let Ok(h) = w.history() {
-            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}#{}{link}", crate::share::FRAGMENT_KEY)));
+            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}#{fragment}")));
         }
     }
     #[cfg(not(target_arch = "wasm32"))]
-    let _ = link;
+    let _ = fragment;
+}
+
+/// A lesson or challenge the address asks for (`#lesson=<id>`, `#c=<link>`), unless a
+/// `?scenario=` takes precedence.
+fn lesson_from_address() -> Option<Result<Active, LoadError>> {
+    if has_query() {
+        return None;
+    }
+    let w = crate::lessons::from_hash(&location_hash())?;
+    Some(w.map(Active::from).map_err(|e| LoadError::Challenge(e.to_string())))
 }
 
 /// The root component, mounted on `<body>`.
@@ -121,21 +139,77 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Playground() -> impl IntoView {
     let (saved, set_saved, _) = use_local_storage::<String, FromToStringCodec>(AUTOSAVE_KEY);
-    let (scenario, run, source, load_error) = initial(&saved.get_untracked());
+    let (done_saved, set_done_saved, _) = use_local_storage::<String, FromToStringCodec>(crate::lessons::DONE_KEY);
+    let wanted = lesson_from_address();
+    let mut opened = None;
+    let (scenario, run, source, load_error) = match wanted {
+        Some(Ok(a)) => {
+            let s = a.scenario();
+            match RunData::new(&s, now_ms) {
+                Ok(run) => {
+                    opened = Some(a);
+                    (s, run, Source::Link, None)
+                }
+                Err(e) => {
+                    let s = crate::defaults::scenario();
+                    let run = RunData::new(&s, now_ms).expect("the default scenario runs");
+                    (s, run, Source::Default, Some(LoadError::Challenge(e.to_string())))
+                }
+            }
+        }
+        Some(Err(e)) => {
+            let s = crate::defaults::scenario();
+            let run = RunData::new(&s, now_ms).expect("the default scenario runs");
+            (s, run, Source::Default, Some(e))
+        }
+        None => initial(&saved.get_untracked()),
+    };
     let state = AppState::new(scenario, run, source, load_error);
     provide_context(state);
+    let mode = if opened.is_some() { Mode::Lesson } else { Mode::Sandbox };
+    let ls = LessonState::new(mode, opened, crate::lessons::parse_done(&done_saved.get_untracked()));
+    provide_context(ls);
+    if mode == Mode::Lesson {
+        // The playground's own work waits in the autosave.
+        ls.sandbox.set(parse_scenario(&saved.get_untracked()).ok());
+        state.faults_locked.set(true);
+        state.next_anomaly();
+    }
 
-    // Autosave and keep the address on the current work.
+    // Autosave and keep the address on the current work (or on the open lesson).
     Effect::new(move |_| {
         let s = state.scenario.get();
-        set_saved.set(crate::share::to_json(&s));
-        replace_address(&crate::share::encode(&s));
+        match (ls.mode.get(), ls.active.get()) {
+            (Mode::Lesson, Some(a)) => replace_fragment(&a.fragment()),
+            _ => {
+                set_saved.set(crate::share::to_json(&s));
+                replace_address(&crate::share::encode(&s));
+            }
+        }
+    });
+    // Progress survives reloads.
+    Effect::new(move |_| {
+        let d = crate::lessons::store_done(&ls.done.get());
+        if d != done_saved.get_untracked() {
+            set_done_saved.set(d);
+        }
+    });
+    // A lesson or challenge link followed within the page.
+    let _ = leptos_use::use_event_listener(leptos_use::use_window(), leptos::ev::hashchange, move |_| {
+        match lesson_from_address() {
+            Some(Ok(a)) if ls.mode.get_untracked() != Mode::Lesson || ls.active.get_untracked().as_ref() != Some(&a) => {
+                crate::components::lessons::open(state, ls, a);
+            }
+            Some(Err(e)) => state.load_error.set(Some(e)),
+            _ => {}
+        }
     });
 
     let reduced_motion = leptos_use::use_prefers_reduced_motion();
-    if !reduced_motion.get_untracked() && state.source.get_untracked() == Source::Default {
+    if !reduced_motion.get_untracked() && state.source.get_untracked() == Source::Default && mode == Mode::Sandbox {
         state.playing.set(true);
     }
+    let lesson_mode = move || ls.mode.get() == Mode::Lesson;
 
     #[cfg(target_arch = "wasm32")]
     {
@@ -145,7 +219,7 @@ fn Playground() -> impl IntoView {
     }
 
     view! {
-        <div class="app" class:reduced-motion=move || reduced_motion.get()>
+        <div class="app" class:reduced-motion=move || reduced_motion.get() class:lesson-mode=lesson_mode>
             <Header />
             <LoadErrorBanner />
             <main class="layout">
@@ -153,12 +227,20 @@ fn Playground() -> impl IntoView {
                     <ClusterView />
                     <Timeline />
                     <EventLog />
+                    <LessonList />
                 </section>
                 <aside class="side">
+                    <Show when=lesson_mode>
+                        <LessonPanel />
+                    </Show>
                     <AuditPanel />
-                    <SettingsPanel />
-                    <FaultPanel />
-                    <SharePanel />
+                    <Show when=move || !lesson_mode()>
+                        <SettingsPanel />
+                        <FaultPanel />
+                        <SharePanel />
+                        <ChallengePanel />
+                    </Show>
+                    <ExportPanel />
                 </aside>
             </main>
             <HelpDialog />
@@ -175,6 +257,7 @@ fn LoadErrorBanner() -> impl IntoView {
             let (title, detail) = match e {
                 LoadError::Query(d) => (t_string!(i18n, load_error_query), d),
                 LoadError::Link(d) => (t_string!(i18n, load_error_link), d),
+                LoadError::Challenge(d) => (t_string!(i18n, load_error_challenge), d),
             };
             view! {
                 <div class="load-error" role="alert" data-testid="load-error">

@@ -29,6 +29,8 @@ pub enum LoadError {
     Query(String),
     /// The `#s=` share link was damaged or refused.
     Link(String),
+    /// The `#c=` challenge link (or `#lesson=` id) could not be opened.
+    Challenge(String),
 }
 
 /// Where the scenario on screen came from.
@@ -62,6 +64,8 @@ pub struct AppState {
     pub help: RwSignal<bool>,
     /// Incremented on every new run.
     pub generation: RwSignal<u32>,
+    /// In a lesson the faults are part of the story: clicks on the cluster add none.
+    pub faults_locked: RwSignal<bool>,
 }
 
 pub const DEFAULT_SPEED_EXP: f64 = -1.0;
@@ -128,6 +132,7 @@ impl AppState {
             selected: RwSignal::new(None),
             help: RwSignal::new(false),
             generation: RwSignal::new(0),
+            faults_locked: RwSignal::new(false),
         }
     }
 
@@ -251,6 +256,9 @@ impl AppState {
     }
 
     pub fn add_fault_at(&self, at_ms: u64, kind: FaultKind) -> bool {
+        if self.faults_locked.get_untracked() {
+            return false;
+        }
         self.edit(|s| {
             s.faults.push(Fault { at_ms, kind });
             s.faults.sort_by_key(|f| f.at_ms);
@@ -258,6 +266,9 @@ impl AppState {
     }
 
     pub fn remove_fault(&self, index: usize) -> bool {
+        if self.faults_locked.get_untracked() {
+            return false;
+        }
         self.edit(|s| {
             if index < s.faults.len() {
                 s.faults.remove(index);

@@ -81,7 +81,7 @@ fn build(kind: &str, target: String, number: u64) -> Option<FaultKind> {
 }
 
 /// The fault's fields as text, e.g. `broker 0`, `p1 × 2`.
-fn describe(k: &FaultKind) -> String {
+pub fn describe(k: &FaultKind) -> String {
     use FaultKind as F;
     match k {
         F::CrashBroker { broker } | F::RestartBroker { broker } | F::IsolateBroker { broker } => format!("b{broker}"),

@@ -59,6 +59,7 @@ pub fn Header() -> impl IntoView {
                     <p class="app-tagline" data-testid="app-tagline">{t!(i18n, tagline)}</p>
                 </div>
             </div>
+            <crate::components::lessons::ModeTabs />
             <div class="header-tools">
                 <label class="locale">
                     <span class="sr-only">{t!(i18n, language)}</span>

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
 /// The one-line explanation of a setting.
-fn help(i18n: I18nContext<Locale>, prop: &str) -> &'static str {
+pub fn help(i18n: I18nContext<Locale>, prop: &str) -> &'static str {
     match prop {
         "brokers" => t_string!(i18n, help_brokers),
         "unclean.leader.election.enable" => t_string!(i18n, help_unclean),

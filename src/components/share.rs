@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_use::use_clipboard;
 
 /// The page's address without query or fragment.
-fn base_url() -> String {
+pub fn base_url() -> String {
     #[cfg(target_arch = "wasm32")]
     {
         let Some(loc) = web_sys::window().map(|w| w.location()) else { return String::new() };

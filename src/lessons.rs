@@ -1,0 +1,486 @@
+//! Lessons and challenges, without the UI: the lesson files embedded at build time (see
+//! build.rs), the learner's progress, teachers' challenge links (`#c=1.<deflated JSON>`),
+//! the address of an open lesson (`#lesson=<id>`), the controls a lesson lets the learner
+//! touch, and the state of the lessons view shared through context.
+
+use crate::settings::{self as cat, Control as Widget, Owner};
+use ackademy_engine::lesson::{Control, Lesson, Step};
+use ackademy_engine::scenario::Scenario;
+use ackademy_engine::{goal, settings, Report};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::sync::{Arc, OnceLock};
+
+include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
+
+/// Where the ids of finished lessons are kept between visits.
+pub const DONE_KEY: &str = "ackademy.lessons.done";
+/// The fragment key of an open lesson (`#lesson=lost-ack`).
+pub const LESSON_KEY: &str = "lesson=";
+/// The fragment key of a challenge link (`#c=1.<data>`).
+pub const CHALLENGE_KEY: &str = "c=";
+/// The challenge format inside the link (the JSON's `version`).
+pub const CHALLENGE_VERSION: u32 = 1;
+const MAX_PROMPT: usize = 4000;
+const MAX_TITLE: usize = 200;
+const MAX_CONTROLS: usize = 64;
+
+static ALL: OnceLock<Vec<Lesson>> = OnceLock::new();
+
+/// Every embedded lesson, in curriculum order. A file that does not parse is left out
+/// (the native test `every_embedded_lesson_parses` fails on it, so none ships).
+pub fn all() -> &'static [Lesson] {
+    ALL.get_or_init(|| {
+        let mut v: Vec<Lesson> = LESSON_FILES.iter().filter_map(|(_, json)| ackademy_engine::lesson::parse_lesson(json).ok()).collect();
+        v.sort_by_key(|l| l.order);
+        v
+    })
+}
+
+pub fn index_of(id: &str) -> Option<usize> {
+    all().iter().position(|l| l.id == id)
+}
+
+/// The done set as stored: a JSON array of lesson ids (anything unreadable is no progress).
+pub fn parse_done(stored: &str) -> BTreeSet<String> {
+    serde_json::from_str::<Vec<String>>(stored).map(|v| v.into_iter().collect()).unwrap_or_default()
+}
+
+pub fn store_done(done: &BTreeSet<String>) -> String {
+    serde_json::to_string(&done.iter().collect::<Vec<_>>()).unwrap_or_default()
+}
+
+/// A teacher's challenge: a scenario, a goal over its report, the controls the class may
+/// touch and a prompt. Travels in the fragment of one link.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Challenge {
+    pub version: u32,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    pub prompt: String,
+    pub goal: String,
+    #[serde(default)]
+    pub controls: Vec<Control>,
+    pub scenario: Scenario,
+}
+
+/// The challenge as it travels: the scenario as raw JSON, so that the engine's own reader
+/// (with its field paths in errors) checks it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireChallenge {
+    version: u32,
+    #[serde(default)]
+    title: String,
+    prompt: String,
+    goal: String,
+    #[serde(default)]
+    controls: Vec<Control>,
+    scenario: serde_json::Value,
+}
+
+/// Why a challenge (being written, or from a link) cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChallengeError {
+    /// The link is not a challenge link of a known version, or is damaged.
+    Link(String),
+    /// A field is wrong: (field, message).
+    Field(&'static str, String),
+}
+
+impl std::fmt::Display for ChallengeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChallengeError::Link(m) => f.write_str(m),
+            ChallengeError::Field(field, m) => write!(f, "{field}: {m}"),
+        }
+    }
+}
+
+impl Challenge {
+    /// Checks everything but the goal's value: sizes, the controls exist, the goal parses
+    /// (against `report`, a run of the challenge's scenario).
+    pub fn check(&self, report: &Report) -> Result<(), ChallengeError> {
+        if self.version != CHALLENGE_VERSION {
+            return Err(ChallengeError::Field("version", format!("unknown challenge version {}", self.version)));
+        }
+        if self.prompt.trim().is_empty() {
+            return Err(ChallengeError::Field("prompt", "is empty".into()));
+        }
+        if self.prompt.chars().count() > MAX_PROMPT {
+            return Err(ChallengeError::Field("prompt", format!("longer than {MAX_PROMPT} characters")));
+        }
+        if self.title.chars().count() > MAX_TITLE {
+            return Err(ChallengeError::Field("title", format!("longer than {MAX_TITLE} characters")));
+        }
+        if self.controls.len() > MAX_CONTROLS {
+            return Err(ChallengeError::Field("controls", format!("more than {MAX_CONTROLS}")));
+        }
+        for c in &self.controls {
+            if settings::owner_of(&self.scenario, &c.config, &c.owner).is_none() {
+                return Err(ChallengeError::Field("controls", format!("{} of {} does not exist", c.config, c.owner)));
+            }
+        }
+        if self.goal.trim().is_empty() {
+            return Err(ChallengeError::Field("goal", "is empty".into()));
+        }
+        goal::holds(&self.goal, report).map_err(|e| ChallengeError::Field("goal", e))?;
+        Ok(())
+    }
+
+    /// The link value: `1.<base64url(deflate(json))>`.
+    pub fn encode(&self) -> String {
+        crate::share::pack(&serde_json::to_string(self).unwrap_or_default())
+    }
+
+    /// Reads a link value (without `c=`) and checks the challenge, running its scenario once.
+    pub fn decode(value: &str) -> Result<Challenge, ChallengeError> {
+        use crate::share::LinkError;
+        let json = crate::share::unpack(value).map_err(|e| {
+            ChallengeError::Link(match e {
+                LinkError::Version(v) if v.is_empty() => "not an Ackademy challenge link".into(),
+                LinkError::Version(v) => format!("unknown link version {v:?}"),
+                _ => "the link is damaged (cut short or changed)".into(),
+            })
+        })?;
+        let wire: WireChallenge = serde_json::from_str(&json).map_err(|e| ChallengeError::Link(format!("not a challenge: {e}")))?;
+        let scenario = ackademy_engine::parse_scenario(&wire.scenario.to_string())
+            .map_err(|e| ChallengeError::Field("scenario", e.to_string()))?;
+        let c = Challenge {
+            version: wire.version,
+            title: wire.title,
+            prompt: wire.prompt,
+            goal: wire.goal,
+            controls: wire.controls,
+            scenario,
+        };
+        let out = ackademy_engine::run(&c.scenario).map_err(|e| ChallengeError::Field("scenario", e.to_string()))?;
+        c.check(&out.report)?;
+        Ok(c)
+    }
+}
+
+/// What the address asks for besides a scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Wanted {
+    Lesson(usize),
+    Challenge(Arc<Challenge>, String),
+}
+
+/// Reads `#lesson=<id>` or `#c=<challenge>` out of a location hash. `None`: neither is
+/// there; `Some(Err)`: a challenge link (or lesson id) that cannot be opened.
+pub fn from_hash(hash: &str) -> Option<Result<Wanted, ChallengeError>> {
+    let parts = || hash.trim_start_matches('#').split('&');
+    if let Some(v) = parts().find_map(|p| p.strip_prefix(CHALLENGE_KEY)) {
+        return Some(Challenge::decode(v).map(|c| Wanted::Challenge(Arc::new(c), v.to_string())));
+    }
+    let id = parts().find_map(|p| p.strip_prefix(LESSON_KEY))?;
+    Some(index_of(id).map(Wanted::Lesson).ok_or_else(|| ChallengeError::Link(format!("no lesson {id:?}"))))
+}
+
+/// The lesson or challenge open in the lessons view.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Active {
+    Lesson(usize),
+    /// The challenge and its link value (kept in the address).
+    Challenge(Arc<Challenge>, String),
+}
+
+impl Active {
+    pub fn lesson(&self) -> Option<&'static Lesson> {
+        match self {
+            Active::Lesson(i) => all().get(*i),
+            Active::Challenge(..) => None,
+        }
+    }
+    pub fn goal(&self) -> String {
+        match self {
+            Active::Lesson(i) => all().get(*i).map(|l| l.goal.clone()).unwrap_or_default(),
+            Active::Challenge(c, _) => c.goal.clone(),
+        }
+    }
+    pub fn controls(&self) -> Vec<Control> {
+        match self {
+            Active::Lesson(i) => all().get(*i).map(|l| l.controls.clone()).unwrap_or_default(),
+            Active::Challenge(c, _) => c.controls.clone(),
+        }
+    }
+    pub fn scenario(&self) -> Scenario {
+        match self {
+            Active::Lesson(i) => all().get(*i).map(|l| l.scenario.clone()).unwrap_or_default(),
+            Active::Challenge(c, _) => c.scenario.clone(),
+        }
+    }
+    /// The fault kinds the learner may remove: those the solution removes.
+    pub fn removable_faults(&self) -> Vec<String> {
+        self.lesson()
+            .map(|l| {
+                l.solution
+                    .iter()
+                    .filter_map(|s| match s {
+                        Step::RemoveFault { remove_fault } => Some(remove_fault.clone()),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+    /// The address fragment that reopens it.
+    pub fn fragment(&self) -> String {
+        match self {
+            Active::Lesson(i) => format!("{LESSON_KEY}{}", all().get(*i).map(|l| l.id.as_str()).unwrap_or_default()),
+            Active::Challenge(_, v) => format!("{CHALLENGE_KEY}{v}"),
+        }
+    }
+}
+
+impl From<Wanted> for Active {
+    fn from(w: Wanted) -> Self {
+        match w {
+            Wanted::Lesson(i) => Active::Lesson(i),
+            Wanted::Challenge(c, v) => Active::Challenge(c, v),
+        }
+    }
+}
+
+/// The `&&`-separated parts of a goal, when it is a plain conjunction (no `||`, no
+/// parentheses): each is shown with its own tick.
+pub fn clauses(goal: &str) -> Vec<String> {
+    if goal.contains("||") || goal.contains('(') {
+        return vec![goal.trim().to_string()];
+    }
+    goal.split("&&").map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect()
+}
+
+/// How a lesson control is edited, and Kafka's default: the playground's catalogue, or
+/// for settings it does not show, the engine's defaults.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ControlSpec {
+    pub owner: Owner,
+    pub widget: Widget,
+    pub default: &'static str,
+}
+
+pub fn spec(s: &Scenario, config: &str, owner: &str) -> Option<ControlSpec> {
+    let o = match settings::owner_of(s, config, owner)? {
+        settings::Owner::Cluster => Owner::Cluster,
+        settings::Owner::Topic(i) => Owner::Topic(i),
+        settings::Owner::Producer(i) => Owner::Producer(i),
+        settings::Owner::Consumer(i) => Owner::Consumer(i),
+        settings::Owner::Processor(i) => Owner::Processor(i),
+    };
+    if let Some(st) = cat::catalogue(o).iter().find(|st| st.prop == config) {
+        return Some(ControlSpec { owner: o, widget: st.control, default: st.default });
+    }
+    let (widget, default) = match config {
+        "dlq" => (Widget::Text, "null"),
+        "heartbeat.interval.ms" => (Widget::Number, "3000"),
+        "max.poll.interval.ms" => (Widget::Number, "300000"),
+        "value_bytes" => (Widget::Number, "100"),
+        "group.initial.rebalance.delay.ms" => (Widget::Number, "3000"),
+        _ => (Widget::Text, ""),
+    };
+    Some(ControlSpec { owner: o, widget, default })
+}
+
+/// Every setting the scenario sets explicitly, by owner, except `skip`: what a lesson
+/// keeps fixed. (owner id, [(property, value)]).
+pub fn fixed_settings(s: &Scenario, skip: &[Control]) -> Vec<(String, Vec<(String, String)>)> {
+    let mut owners: Vec<(String, &[&str])> = vec![("cluster".into(), settings::CLUSTER)];
+    owners.extend(s.topics.iter().map(|t| (t.name.clone(), settings::TOPIC)));
+    owners.extend(s.producers.iter().map(|p| (p.id.clone(), settings::PRODUCER)));
+    owners.extend(s.consumers.iter().map(|c| (c.id.clone(), settings::CONSUMER)));
+    owners.extend(s.processors.iter().map(|p| (p.id.clone(), settings::PROCESSOR)));
+    owners
+        .into_iter()
+        .map(|(owner, names)| {
+            let list = names
+                .iter()
+                .filter(|n| !skip.iter().any(|c| c.config == **n && c.owner == owner))
+                .filter_map(|n| settings::get(s, n, &owner).map(|v| (n.to_string(), v)))
+                .collect::<Vec<_>>();
+            (owner, list)
+        })
+        .filter(|(_, l)| !l.is_empty())
+        .collect()
+}
+
+/// A short readable name for a source URL: a KIP's title, or the host and what it points at.
+pub fn source_label(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host = host.trim_start_matches("www.");
+    let decode = |s: &str| s.replace('+', " ").replace("%3A", ":").replace("%20", " ");
+    if let Some(kip) = path.rsplit('/').next().filter(|p| p.starts_with("KIP-")) {
+        return decode(kip);
+    }
+    if let Some((_, frag)) = path.split_once('#') {
+        return format!("{host} · {}", decode(frag));
+    }
+    let tail = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    if tail.is_empty() {
+        host.to_string()
+    } else {
+        format!("{host} · {}", decode(tail.trim_end_matches(".html")))
+    }
+}
+
+/// Whether the lessons view or the free playground is on screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Sandbox,
+    Lesson,
+}
+
+/// The lessons view's state, shared through context.
+#[derive(Clone, Copy)]
+pub struct LessonState {
+    pub mode: RwSignal<Mode>,
+    /// The lesson or challenge open (kept when going back to the playground).
+    pub active: RwSignal<Option<Active>>,
+    /// Ids of the lessons whose goal was met at least once (saved in localStorage).
+    pub done: RwSignal<BTreeSet<String>>,
+    /// How many hints are unfolded.
+    pub hints: RwSignal<usize>,
+    pub solution_shown: RwSignal<bool>,
+    /// Increments each time the goal becomes met after a change (the celebration).
+    pub celebrate: RwSignal<u32>,
+    /// The playground's work, kept while a lesson is open.
+    pub sandbox: RwSignal<Option<Scenario>>,
+}
+
+impl LessonState {
+    pub fn new(mode: Mode, active: Option<Active>, done: BTreeSet<String>) -> Self {
+        LessonState {
+            mode: RwSignal::new(mode),
+            active: RwSignal::new(active),
+            done: RwSignal::new(done),
+            hints: RwSignal::new(0),
+            solution_shown: RwSignal::new(false),
+            celebrate: RwSignal::new(0),
+            sandbox: RwSignal::new(None),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_embedded_lesson_parses_in_curriculum_order() {
+        assert_eq!(all().len(), LESSON_FILES.len(), "a lesson file does not parse");
+        assert!(all().len() >= 19);
+        for (i, l) in all().iter().enumerate() {
+            assert_eq!(l.order as usize, i + 1, "{}: orders run 1, 2, 3, ...", l.id);
+            for c in &l.controls {
+                assert!(spec(&l.scenario, &c.config, &c.owner).is_some(), "{}: {} of {}", l.id, c.config, c.owner);
+            }
+        }
+        assert_eq!(all()[6].id, "lost-ack");
+        assert_eq!(index_of("lost-ack"), Some(6));
+    }
+
+    #[test]
+    fn every_lesson_control_has_a_widget_and_a_value_the_solution_can_set() {
+        for l in all() {
+            for step in &l.solution {
+                if let Step::Set { config, owner, value } = step {
+                    let sp = spec(&l.scenario, config, owner).expect("spec");
+                    if let Widget::Select(options) = sp.widget {
+                        assert!(options.contains(&value.as_str()), "{}: {config}={value} is not an option", l.id);
+                    }
+                    if sp.widget == Widget::Bool {
+                        assert!(value == "true" || value == "false", "{}: {config}={value}", l.id);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn progress_round_trips_and_garbage_is_no_progress() {
+        let done: BTreeSet<String> = ["lost-ack".to_string(), "the-log".to_string()].into();
+        assert_eq!(parse_done(&store_done(&done)), done);
+        assert!(parse_done("").is_empty());
+        assert!(parse_done("{not json").is_empty());
+    }
+
+    fn challenge() -> Challenge {
+        let l = &all()[6];
+        Challenge {
+            version: 1,
+            title: "Idempotence".into(),
+            prompt: "Make the duplicates go away.".into(),
+            goal: "duplicated == 0".into(),
+            controls: vec![Control { config: "enable.idempotence".into(), owner: "p1".into() }],
+            scenario: l.scenario.clone(),
+        }
+    }
+
+    #[test]
+    fn a_challenge_round_trips_through_its_link() {
+        let c = challenge();
+        let v = c.encode();
+        assert!(v.starts_with("1."));
+        assert_eq!(Challenge::decode(&v).expect("decodes"), c);
+        match from_hash(&format!("#{CHALLENGE_KEY}{v}")) {
+            Some(Ok(Wanted::Challenge(got, value))) => {
+                assert_eq!(*got, c);
+                assert_eq!(value, v);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(from_hash("#lesson=lost-ack"), Some(Ok(Wanted::Lesson(6))));
+        assert_eq!(from_hash("#s=1.abc"), None);
+    }
+
+    #[test]
+    fn broken_challenges_are_errors() {
+        assert!(matches!(Challenge::decode("garbage"), Err(ChallengeError::Link(_))));
+        assert!(matches!(Challenge::decode("1.!!!"), Err(ChallengeError::Link(_))));
+        let mut c = challenge();
+        c.goal = "lost ==".into();
+        assert!(matches!(Challenge::decode(&c.encode()), Err(ChallengeError::Field("goal", _))));
+        let mut c = challenge();
+        c.controls[0].owner = "nobody".into();
+        assert!(matches!(Challenge::decode(&c.encode()), Err(ChallengeError::Field("controls", _))));
+        let mut c = challenge();
+        c.prompt = " ".into();
+        assert!(matches!(Challenge::decode(&c.encode()), Err(ChallengeError::Field("prompt", _))));
+        let bad_scenario = crate::share::pack(r#"{"version":1,"prompt":"p","goal":"lost == 0","scenario":{"version":1,"brokers":2}}"#);
+        assert!(matches!(Challenge::decode(&bad_scenario), Err(ChallengeError::Field("scenario", _))));
+        assert!(matches!(from_hash("#lesson=nope"), Some(Err(_))));
+    }
+
+    #[test]
+    fn goals_split_into_clauses_only_when_plain() {
+        assert_eq!(clauses("lost == 0 && duplicated == 0"), vec!["lost == 0", "duplicated == 0"]);
+        assert_eq!(clauses("lost == 0 || duplicated == 0").len(), 1);
+        assert_eq!(clauses("(lost == 0) && x == 1").len(), 1);
+    }
+
+    #[test]
+    fn sources_get_short_names() {
+        assert_eq!(
+            source_label("https://cwiki.apache.org/confluence/display/KAFKA/KIP-98+-+Exactly+Once+Delivery+and+Transactional+Messaging"),
+            "KIP-98 - Exactly Once Delivery and Transactional Messaging"
+        );
+        assert_eq!(
+            source_label("https://kafka.apache.org/documentation/#producerconfigs_enable.idempotence"),
+            "kafka.apache.org · producerconfigs_enable.idempotence"
+        );
+        assert_eq!(source_label("https://github.com/confluentinc/parallel-consumer"), "github.com · parallel-consumer");
+    }
+
+    #[test]
+    fn a_lesson_keeps_its_other_settings_fixed() {
+        let l = &all()[6];
+        let fixed = fixed_settings(&l.scenario, &l.controls);
+        let p1 = fixed.iter().find(|(o, _)| o == "p1").expect("p1");
+        assert!(p1.1.iter().any(|(k, v)| k == "acks" && v == "all"));
+        assert!(!p1.1.iter().any(|(k, _)| k == "enable.idempotence"), "a control is not fixed");
+    }
+}

@@ -121,7 +121,12 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Playground() -> impl IntoView {
     let (saved, set_saved, _) = use_local_storage::<String, FromToStringCodec>(AUTOSAVE_KEY);
+    #[cfg(target_arch = "wasm32")]
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark("ackademy-run-start");
+    }
     let (scenario, run, source, load_error) = initial(&saved.get_untracked());
+    crate::state::record_engine_time(run.engine_ms);
     let state = AppState::new(scenario, run, source, load_error);
     provide_context(state);
 
@@ -142,7 +147,18 @@ fn Playground() -> impl IntoView {
         if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
             let _ = p.mark("ackademy-ready");
         }
+        // After the first frame is painted with everything mounted.
+        leptos::prelude::request_animation_frame(|| {
+            if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+                let _ = p.mark("ackademy-mounted");
+            }
+        });
     }
+
+    // The audit and the cluster come first; the long panels are built one frame later, so
+    // the verdict is on screen sooner.
+    let rest = RwSignal::new(false);
+    leptos::prelude::request_animation_frame(move || rest.set(true));
 
     view! {
         <div class="app" class:reduced-motion=move || reduced_motion.get()>
@@ -152,13 +168,17 @@ fn Playground() -> impl IntoView {
                 <section class="stage" aria-labelledby="stage-title">
                     <ClusterView />
                     <Timeline />
-                    <EventLog />
+                    <Show when=move || rest.get()>
+                        <EventLog />
+                        <SettingsPanel />
+                    </Show>
                 </section>
                 <aside class="side">
                     <AuditPanel />
-                    <SettingsPanel />
-                    <FaultPanel />
-                    <SharePanel />
+                    <Show when=move || rest.get()>
+                        <FaultPanel />
+                        <SharePanel />
+                    </Show>
                 </aside>
             </main>
             <HelpDialog />

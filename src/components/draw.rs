@@ -82,7 +82,8 @@ pub fn draw(cv: &web_sys::HtmlCanvasElement, run: &RunData, l: &Layout, t: f64, 
         let pal = if dark { &DARK } else { &LIGHT };
         let window = (FLASH_REAL_MS * speed).max(1.0);
         flashes(&ctx, run, l, t, window, pal);
-        flights(&ctx, run, l, t, pal, reduced);
+        let n = flights(&ctx, run, l, t, pal, reduced);
+        record_flights(n);
         drops(&ctx, run, l, t, window, pal);
     }
     #[cfg(not(target_arch = "wasm32"))]
@@ -188,7 +189,8 @@ fn style(w: &Wire, pal: &Palette) -> (&'static str, f64, f64) {
 }
 
 #[cfg(target_arch = "wasm32")]
-fn flights(ctx: &web_sys::CanvasRenderingContext2d, run: &RunData, l: &Layout, t: f64, pal: &Palette, reduced: bool) {
+fn flights(ctx: &web_sys::CanvasRenderingContext2d, run: &RunData, l: &Layout, t: f64, pal: &Palette, reduced: bool) -> usize {
+    let mut drawn = 0;
     let (np, nc) = counts(run);
     let tf = t.floor() as u64;
     let frac = t - t.floor();
@@ -200,6 +202,7 @@ fn flights(ctx: &web_sys::CanvasRenderingContext2d, run: &RunData, l: &Layout, t
         let _ = frac;
         let Some(route) = l.route(f.from, f.to, np, nc) else { continue };
         let (x, y) = along(&route, prog);
+        drawn += 1;
         let (color, r, alpha) = style(&f.wire, pal);
         if alpha < 0.5 {
             ctx.set_global_alpha(alpha);
@@ -225,6 +228,15 @@ fn flights(ctx: &web_sys::CanvasRenderingContext2d, run: &RunData, l: &Layout, t
         ctx.begin_path();
         let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
         ctx.fill();
+    }
+    drawn
+}
+
+/// How many messages the last frame drew (`window.__ackademyInFlight`, for the benchmark).
+#[cfg(target_arch = "wasm32")]
+fn record_flights(n: usize) {
+    if let Some(w) = web_sys::window() {
+        let _ = js_sys::Reflect::set(&w, &wasm_bindgen::JsValue::from_str("__ackademyInFlight"), &wasm_bindgen::JsValue::from_f64(n as f64));
     }
 }
 
@@ -308,7 +320,7 @@ impl FrameStats {
                 let key = JsValue::from_str("__ackademyFrames");
                 if let Ok(v) = js_sys::Reflect::get(&w, &key) {
                     if v.is_object() {
-                        let arr = js_sys::Array::from(&v);
+                        let arr: js_sys::Array = wasm_bindgen::JsCast::unchecked_into(v);
                         if arr.length() < 100_000 {
                             arr.push(&JsValue::from_f64(ms));
                         }

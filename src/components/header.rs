@@ -62,7 +62,7 @@ pub fn Header() -> impl IntoView {
             <div class="header-tools">
                 <label class="locale">
                     <span class="sr-only">{t!(i18n, language)}</span>
-                    <span aria-hidden="true" class="locale-glyph">"文A"</span>
+                    <svg class="globe" viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="9"></circle><path d="M3 12h18M12 3c2.5 2.7 3.7 5.7 3.7 9s-1.2 6.3-3.7 9c-2.5-2.7-3.7-5.7-3.7-9S9.5 5.7 12 3z"></path></svg>
                     <select data-testid="locale" on:change=on_locale prop:value=move || i18n.get_locale().as_str()>
                         <option value="en">"English"</option>
                         <option value="ko">"한국어"</option>

@@ -84,6 +84,7 @@ pub fn draw(cv: &web_sys::HtmlCanvasElement, run: &RunData, l: &Layout, t: f64, 
         flashes(&ctx, run, l, t, window, pal);
         let n = flights(&ctx, run, l, t, pal, reduced);
         record_flights(n);
+        mark_droppable(cv, run, l, t, w / layout::W);
         drops(&ctx, run, l, t, window, pal);
     }
     #[cfg(not(target_arch = "wasm32"))]
@@ -230,6 +231,33 @@ fn flights(ctx: &web_sys::CanvasRenderingContext2d, run: &RunData, l: &Layout, t
         ctx.fill();
     }
     drawn
+}
+
+/// Where the droppable messages (produce requests and responses) are, in CSS pixels of the
+/// canvas, as `data-droppable="x,y x,y ..."`: what a click hits, for tests and tools.
+#[cfg(target_arch = "wasm32")]
+fn mark_droppable(cv: &web_sys::HtmlCanvasElement, run: &RunData, l: &Layout, t: f64, scale: f64) {
+    let (np, nc) = counts(run);
+    let mut out = String::new();
+    for (f, _) in run.tl.in_flight(t as u64) {
+        let ours = match (f.wire, f.from, f.to) {
+            (Wire::ProduceRequest { .. }, Node::Producer(p, _), _) | (Wire::ProduceResponse { .. }, _, Node::Producer(p, _)) => (p as usize) < np,
+            _ => false,
+        };
+        if !ours {
+            continue;
+        }
+        let span = (f.arrive - f.sent).max(1) as f64;
+        let prog = ((t - f.sent as f64) / span).clamp(0.0, 1.0);
+        if let Some(route) = l.route(f.from, f.to, np, nc) {
+            let (x, y) = along(&route, prog);
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&format!("{:.0},{:.0}", x * scale, y * scale));
+        }
+    }
+    let _ = cv.set_attribute("data-droppable", &out);
 }
 
 /// How many messages the last frame drew (`window.__ackademyInFlight`, for the benchmark).

@@ -48,6 +48,11 @@ fn help(i18n: I18nContext<Locale>, prop: &str) -> &'static str {
         "inbox" => t_string!(i18n, help_inbox),
         "processing.guarantee" => t_string!(i18n, help_guarantee),
         "commit.interval.ms" => t_string!(i18n, help_commit_interval),
+        "group.initial.rebalance.delay.ms" => t_string!(i18n, help_rebalance_delay),
+        "value_bytes" => t_string!(i18n, help_value_bytes),
+        "heartbeat.interval.ms" => t_string!(i18n, help_heartbeat),
+        "max.poll.interval.ms" => t_string!(i18n, help_max_poll_interval),
+        "dlq" => t_string!(i18n, help_dlq),
         _ => "",
     }
 }

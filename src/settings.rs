@@ -119,9 +119,94 @@ pub fn catalogue(owner: Owner) -> &'static [Setting] {
 }
 
 /// The value written in the scenario, if the setting is set there (`None`: Kafka's default).
-/// Read by name through the engine (`ackademy_engine::settings`), as lessons and tests name it.
+/// Read directly from the fields (every control reads it on every change, so this stays
+/// cheap); a test checks it agrees with the engine's `settings::get` for every setting.
 pub fn explicit(s: &Scenario, owner: Owner, prop: &str) -> Option<String> {
-    ackademy_engine::settings::get(s, prop, &owner.id(s))
+    fn o<T: ToString>(v: &Option<T>) -> Option<String> {
+        v.as_ref().map(|x| x.to_string())
+    }
+    match owner {
+        Owner::Cluster => {
+            let c = s.cluster.as_ref()?;
+            match prop {
+                "brokers" => o(&c.brokers),
+                "unclean.leader.election.enable" => o(&c.unclean_leader_election_enable),
+                "replica.lag.time.max.ms" => o(&c.replica_lag_time_max_ms),
+                "broker.session.timeout.ms" => o(&c.broker_session_timeout_ms),
+                "network_latency_ms" => o(&c.network_latency_ms),
+                "group.initial.rebalance.delay.ms" => o(&c.group_initial_rebalance_delay_ms),
+                _ => None,
+            }
+        }
+        Owner::Topic(i) => {
+            let t = s.topics.get(i)?;
+            match prop {
+                "partitions" => o(&t.partitions),
+                "replication.factor" => o(&t.replication_factor),
+                "min.insync.replicas" => o(&t.min_insync_replicas),
+                _ => None,
+            }
+        }
+        Owner::Producer(i) => {
+            let p = s.producers.get(i)?;
+            match prop {
+                "messages" => return o(&p.messages),
+                "keys" => return o(&p.keys),
+                "interval_ms" => return o(&p.interval_ms),
+                "value_bytes" => return o(&p.value_bytes),
+                "transaction_messages" => return o(&p.transaction_messages),
+                "outbox" => return o(&p.outbox),
+                _ => {}
+            }
+            let c = p.config.as_ref()?;
+            match prop {
+                "acks" => c.acks.map(|a| a.as_str().to_string()),
+                "enable.idempotence" => o(&c.enable_idempotence),
+                "max.in.flight.requests.per.connection" => o(&c.max_in_flight),
+                "retries" => o(&c.retries),
+                "linger.ms" => o(&c.linger_ms),
+                "batch.size" => o(&c.batch_size),
+                "request.timeout.ms" => o(&c.request_timeout_ms),
+                "delivery.timeout.ms" => o(&c.delivery_timeout_ms),
+                "retry.backoff.ms" => o(&c.retry_backoff_ms),
+                "transactional.id" => c.transactional_id.clone(),
+                "transaction.timeout.ms" => o(&c.transaction_timeout_ms),
+                _ => None,
+            }
+        }
+        Owner::Consumer(i) => {
+            let c = s.consumers.get(i)?;
+            match prop {
+                "commit" => return c.commit.map(|m| m.as_str().to_string()),
+                "processing" => return c.processing.map(|m| m.as_str().to_string()),
+                "processing_ms" => return o(&c.processing_ms),
+                "inbox" => return o(&c.inbox),
+                "dlq" => return c.dlq.clone(),
+                _ => {}
+            }
+            let k = c.config.as_ref()?;
+            match prop {
+                "enable.auto.commit" => o(&k.enable_auto_commit),
+                "auto.commit.interval.ms" => o(&k.auto_commit_interval_ms),
+                "isolation.level" => k.isolation_level.map(|m| m.as_str().to_string()),
+                "auto.offset.reset" => k.auto_offset_reset.map(|m| m.as_str().to_string()),
+                "max.poll.records" => o(&k.max_poll_records),
+                "session.timeout.ms" => o(&k.session_timeout_ms),
+                "heartbeat.interval.ms" => o(&k.heartbeat_interval_ms),
+                "max.poll.interval.ms" => o(&k.max_poll_interval_ms),
+                _ => None,
+            }
+        }
+        Owner::Processor(i) => {
+            let p = s.processors.get(i)?;
+            match prop {
+                "processing.guarantee" => p.processing_guarantee.map(|m| m.as_str().to_string()),
+                "commit.interval.ms" => o(&p.commit_interval_ms),
+                "processing_ms" => o(&p.processing_ms),
+                _ => None,
+            }
+        }
+    }
 }
 
 /// The value in force for a run that resolved to `cfg`.
@@ -232,6 +317,18 @@ pub fn error_target(s: &Scenario, path: &str) -> Option<(String, String)> {
     Some((owner.id(s), prop.into()))
 }
 
+/// Whether the panel has a control for `prop` of the owner named `owner_id`.
+pub fn has_control(s: &Scenario, owner_id: &str, prop: &str) -> bool {
+    let owners = std::iter::once(Owner::Cluster)
+        .chain((0..s.topics.len()).map(Owner::Topic))
+        .chain((0..s.producers.len()).map(Owner::Producer))
+        .chain((0..s.consumers.len()).map(Owner::Consumer))
+        .chain((0..s.processors.len()).map(Owner::Processor));
+    owners
+        .filter(|o| o.id(s) == owner_id)
+        .any(|o| catalogue(o).iter().any(|c| c.prop == prop))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,6 +347,8 @@ mod tests {
                 };
                 set(&mut s, owner, st.prop, Some(&value)).unwrap_or_else(|e| panic!("{}: {e}", st.prop));
                 assert_eq!(explicit(&s, owner, st.prop).as_deref(), Some(value.as_str()), "{}", st.prop);
+                let id = owner.id(&s);
+                assert_eq!(explicit(&s, owner, st.prop), ackademy_engine::settings::get(&s, st.prop, &id), "{} agrees with the engine", st.prop);
                 set(&mut s, owner, st.prop, None).expect("unset");
                 assert_eq!(explicit(&s, owner, st.prop), None, "{}", st.prop);
             }
@@ -278,6 +377,8 @@ mod tests {
         assert_eq!(error_target(&s, "cluster.brokers"), Some(("cluster".into(), "brokers".into())));
         assert_eq!(error_target(&s, "consumers[0].config.isolation.level"), Some(("c1".into(), "isolation.level".into())));
         assert_eq!(error_target(&s, "faults[0].broker"), None);
+        assert!(has_control(&s, "p1", "acks"));
+        assert!(!has_control(&s, "orders", "name"));
         assert_eq!(error_target(&s, ""), None);
     }
 

@@ -22,7 +22,7 @@ pub const HEADER_H: f64 = 30.0;
 pub const CELL_H: f64 = 14.0;
 const BROKER_GAP: f64 = 16.0;
 const TOP: f64 = 48.0;
-pub const CLIENT_H: f64 = 62.0;
+pub const CLIENT_H: f64 = 76.0;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rect {

@@ -6,6 +6,7 @@ mod app;
 mod components;
 mod defaults;
 mod layout;
+mod presets;
 mod run;
 mod settings;
 mod share;

@@ -460,6 +460,22 @@ fn RightBox(kind: RightKind, layout: Rc<Layout>) -> impl IntoView {
             }
         })
     };
+    let group2 = group.clone();
+    let committed = move || {
+        state.cluster.with(|c| {
+            let parts: Vec<String> = c
+                .committed
+                .iter()
+                .filter(|((g, _), _)| **g == *group2)
+                .map(|((_, tp), o)| format!("{}:{o}", tp.partition))
+                .collect();
+            if parts.is_empty() {
+                "—".to_string()
+            } else {
+                parts.join(" ")
+            }
+        })
+    };
     let id2 = id.clone();
     let toggle = move || {
         let down = st() == Some(ClientState::Down);
@@ -500,6 +516,7 @@ fn RightBox(kind: RightKind, layout: Rc<Layout>) -> impl IntoView {
             <text class="node-status" x=r.x + r.w - 8.0 y=r.y + 18.0 text-anchor="end">{status}</text>
             <text class="node-sub" x=r.x + 10.0 y=r.y + 35.0>{move || format!("{} {group}", t_string!(i18n, group))}</text>
             <text class="node-sub" x=r.x + 10.0 y=r.y + 51.0>{move || format!("{} {}", t_string!(i18n, assigned), assigned())}</text>
+            <text class="node-sub committed-text" x=r.x + 10.0 y=r.y + 67.0>{move || format!("{} {}", t_string!(i18n, committed_short), committed())}</text>
         </g>
     }
 }

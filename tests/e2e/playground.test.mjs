@@ -79,6 +79,21 @@ describe('loading scenarios', () => {
     });
   }
 
+  test('a scenario to try is one pick away', async () => {
+    const { page, problems } = await openApp(browser.context, server.url);
+    try {
+      await page.selectOption('[data-testid=preset]', 'lost-ack');
+      await page.waitForFunction(() => document.querySelector('[data-testid=verdict]').textContent === 'at-least-once');
+      assert.ok(Number(await text(page, 'audit-duplicated')) > 0);
+      await page.selectOption('[data-testid=preset]', 'aborted-read');
+      await page.waitForFunction(() => document.querySelector('[data-testid=audit-aborted-read]').textContent !== '0');
+      assert.equal(await page.locator('[data-config="isolation.level"][data-owner="c2"]').inputValue(), 'read_uncommitted');
+      assert.deepEqual(realProblems(problems), []);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('an acks=1 isolated leader gives at-most-once', async () => {
     const json = readFileSync(join(SCENARIOS, 'acks1-isolated-leader.json'), 'utf8');
     const { page } = await openScenario(browser.context, server.url, json);

@@ -139,6 +139,10 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Playground() -> impl IntoView {
     let (saved, set_saved, _) = use_local_storage::<String, FromToStringCodec>(AUTOSAVE_KEY);
+    #[cfg(target_arch = "wasm32")]
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark("ackademy-run-start");
+    }
     let (done_saved, set_done_saved, _) = use_local_storage::<String, FromToStringCodec>(crate::lessons::DONE_KEY);
     let wanted = lesson_from_address();
     let mut opened = None;
@@ -164,6 +168,7 @@ fn Playground() -> impl IntoView {
         }
         None => initial(&saved.get_untracked()),
     };
+    crate::state::record_engine_time(run.engine_ms);
     let state = AppState::new(scenario, run, source, load_error);
     provide_context(state);
     let mode = if opened.is_some() { Mode::Lesson } else { Mode::Sandbox };
@@ -216,7 +221,18 @@ fn Playground() -> impl IntoView {
         if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
             let _ = p.mark("ackademy-ready");
         }
+        // After the first frame is painted with everything mounted.
+        leptos::prelude::request_animation_frame(|| {
+            if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+                let _ = p.mark("ackademy-mounted");
+            }
+        });
     }
+
+    // The audit and the cluster come first; the long panels are built one frame later, so
+    // the verdict is on screen sooner.
+    let rest = RwSignal::new(false);
+    leptos::prelude::request_animation_frame(move || rest.set(true));
 
     view! {
         <div class="app" class:reduced-motion=move || reduced_motion.get() class:lesson-mode=lesson_mode>
@@ -226,7 +242,12 @@ fn Playground() -> impl IntoView {
                 <section class="stage" aria-labelledby="stage-title">
                     <ClusterView />
                     <Timeline />
-                    <EventLog />
+                    <Show when=move || rest.get()>
+                        <EventLog />
+                        <Show when=move || !lesson_mode()>
+                            <SettingsPanel />
+                        </Show>
+                    </Show>
                     <LessonList />
                 </section>
                 <aside class="side">
@@ -234,13 +255,14 @@ fn Playground() -> impl IntoView {
                         <LessonPanel />
                     </Show>
                     <AuditPanel />
-                    <Show when=move || !lesson_mode()>
-                        <SettingsPanel />
-                        <FaultPanel />
-                        <SharePanel />
-                        <ChallengePanel />
+                    <Show when=move || rest.get()>
+                        <Show when=move || !lesson_mode()>
+                            <FaultPanel />
+                            <SharePanel />
+                            <ChallengePanel />
+                        </Show>
+                        <ExportPanel />
                     </Show>
-                    <ExportPanel />
                 </aside>
             </main>
             <HelpDialog />

@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub const W: f64 = 1000.0;
 pub const PRODUCER_X0: f64 = 12.0;
-pub const PRODUCER_X1: f64 = 150.0;
-pub const BROKER_X0: f64 = 218.0;
+pub const PRODUCER_X1: f64 = 172.0;
+pub const BROKER_X0: f64 = 226.0;
 pub const BROKER_X1: f64 = 778.0;
 pub const SPINE_X: f64 = 806.0;
 pub const CLIENT_X0: f64 = 848.0;
@@ -22,7 +22,7 @@ pub const HEADER_H: f64 = 30.0;
 pub const CELL_H: f64 = 14.0;
 const BROKER_GAP: f64 = 16.0;
 const TOP: f64 = 48.0;
-pub const CLIENT_H: f64 = 62.0;
+pub const CLIENT_H: f64 = 76.0;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rect {

@@ -254,8 +254,8 @@ pub fn clauses(goal: &str) -> Vec<String> {
     goal.split("&&").map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect()
 }
 
-/// How a lesson control is edited, and Kafka's default: the playground's catalogue, or
-/// for settings it does not show, the engine's defaults.
+/// How a lesson control is edited, and Kafka's default: the playground's catalogue (a
+/// setting it lacks is edited as text, with no default shown).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ControlSpec {
     pub owner: Owner,
@@ -274,31 +274,24 @@ pub fn spec(s: &Scenario, config: &str, owner: &str) -> Option<ControlSpec> {
     if let Some(st) = cat::catalogue(o).iter().find(|st| st.prop == config) {
         return Some(ControlSpec { owner: o, widget: st.control, default: st.default });
     }
-    let (widget, default) = match config {
-        "dlq" => (Widget::Text, "null"),
-        "heartbeat.interval.ms" => (Widget::Number, "3000"),
-        "max.poll.interval.ms" => (Widget::Number, "300000"),
-        "value_bytes" => (Widget::Number, "100"),
-        "group.initial.rebalance.delay.ms" => (Widget::Number, "3000"),
-        _ => (Widget::Text, ""),
-    };
-    Some(ControlSpec { owner: o, widget, default })
+    Some(ControlSpec { owner: o, widget: Widget::Text, default: "" })
 }
 
 /// Every setting the scenario sets explicitly, by owner, except `skip`: what a lesson
 /// keeps fixed. (owner id, [(property, value)]).
 pub fn fixed_settings(s: &Scenario, skip: &[Control]) -> Vec<(String, Vec<(String, String)>)> {
-    let mut owners: Vec<(String, &[&str])> = vec![("cluster".into(), settings::CLUSTER)];
-    owners.extend(s.topics.iter().map(|t| (t.name.clone(), settings::TOPIC)));
-    owners.extend(s.producers.iter().map(|p| (p.id.clone(), settings::PRODUCER)));
-    owners.extend(s.consumers.iter().map(|c| (c.id.clone(), settings::CONSUMER)));
-    owners.extend(s.processors.iter().map(|p| (p.id.clone(), settings::PROCESSOR)));
+    let mut owners: Vec<(String, &[cat::Setting])> = vec![("cluster".into(), cat::CLUSTER)];
+    owners.extend(s.topics.iter().map(|t| (t.name.clone(), cat::TOPIC)));
+    owners.extend(s.producers.iter().map(|p| (p.id.clone(), cat::PRODUCER)));
+    owners.extend(s.consumers.iter().map(|c| (c.id.clone(), cat::CONSUMER)));
+    owners.extend(s.processors.iter().map(|p| (p.id.clone(), cat::PROCESSOR)));
     owners
         .into_iter()
-        .map(|(owner, names)| {
-            let list = names
+        .map(|(owner, list)| {
+            let list = list
                 .iter()
-                .filter(|n| !skip.iter().any(|c| c.config == **n && c.owner == owner))
+                .map(|st| st.prop)
+                .filter(|n| !skip.iter().any(|c| c.config == *n && c.owner == owner))
                 .filter_map(|n| settings::get(s, n, &owner).map(|v| (n.to_string(), v)))
                 .collect::<Vec<_>>();
             (owner, list)
@@ -376,7 +369,8 @@ mod tests {
         for (i, l) in all().iter().enumerate() {
             assert_eq!(l.order as usize, i + 1, "{}: orders run 1, 2, 3, ...", l.id);
             for c in &l.controls {
-                assert!(spec(&l.scenario, &c.config, &c.owner).is_some(), "{}: {} of {}", l.id, c.config, c.owner);
+                let sp = spec(&l.scenario, &c.config, &c.owner);
+                assert!(sp.is_some_and(|sp| !sp.default.is_empty()), "{}: {} of {} is in the playground's catalogue", l.id, c.config, c.owner);
             }
         }
         assert_eq!(all()[6].id, "lost-ack");

@@ -7,6 +7,7 @@ mod components;
 mod defaults;
 mod layout;
 mod lessons;
+mod presets;
 mod run;
 mod settings;
 mod share;
@@ -16,6 +17,10 @@ mod story;
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 fn main() {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark("ackademy-main");
+    }
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
         show_panic_panel(&info.to_string());
@@ -39,19 +44,22 @@ fn show_panic_panel(message: &str) {
         let _ = panel.set_attribute("class", "panic-panel");
         let heading = doc.create_element("h2").ok();
         let text = doc.create_element("pre").ok();
+        // Both languages: the app's own locale state may be what broke.
+        let both = |en: &str, ko: &str| format!("{en} / {ko}");
+        use crate::i18n::*;
         if let (Some(h), Some(pre)) = (heading, text) {
-            h.set_text_content(Some("Ackademy stopped: an internal error (a bug). / 내부 오류로 멈췄습니다."));
+            h.set_text_content(Some(&both(td_string!(Locale::en, panic_title), td_string!(Locale::ko, panic_title))));
             pre.set_text_content(Some(message));
             let _ = panel.append_child(&h);
             let _ = panel.append_child(&pre);
         }
         if let Ok(reload) = doc.create_element("button") {
-            reload.set_text_content(Some("Reload / 새로고침"));
+            reload.set_text_content(Some(&both(td_string!(Locale::en, panic_reload), td_string!(Locale::ko, panic_reload))));
             let _ = reload.set_attribute("onclick", "location.reload()");
             let _ = panel.append_child(&reload);
         }
         if let Ok(reset) = doc.create_element("button") {
-            reset.set_text_content(Some("Forget saved work and reload / 저장된 작업을 지우고 새로고침"));
+            reset.set_text_content(Some(&both(td_string!(Locale::en, panic_forget), td_string!(Locale::ko, panic_forget))));
             let _ = reset.set_attribute(
                 "onclick",
                 "try{localStorage.removeItem('ackademy.scenario')}catch(e){};location.replace(location.pathname)",

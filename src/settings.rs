@@ -2,9 +2,6 @@
 //! defaults, and reading and writing them in a [`Scenario`]. Nothing here decides what a
 //! value means: the engine's `resolve` does, and its error is what the panel shows.
 
-use ackademy_engine::scenario::{
-    Acks, CommitMode, ConsumerConfig, Guarantee, IsolationLevel, OffsetReset, Processing, ProducerConfig,
-};
 use ackademy_engine::{Resolved, Scenario};
 
 /// Whose setting it is; the index is into the scenario's list.
@@ -60,6 +57,7 @@ pub const CLUSTER: &[Setting] = &[
     s("replica.lag.time.max.ms", Number, "30000"),
     s("broker.session.timeout.ms", Number, "9000"),
     s("network_latency_ms", Number, "2"),
+    s("group.initial.rebalance.delay.ms", Number, "3000"),
 ];
 
 pub const TOPIC: &[Setting] = &[
@@ -83,6 +81,7 @@ pub const PRODUCER: &[Setting] = &[
     s("messages", Number, "0"),
     s("keys", Number, "0"),
     s("interval_ms", Number, "10"),
+    s("value_bytes", Number, "100"),
     s("transaction_messages", Number, "0"),
     s("outbox", Bool, "false"),
 ];
@@ -94,10 +93,13 @@ pub const CONSUMER: &[Setting] = &[
     s("auto.offset.reset", Select(&["earliest", "latest", "none"]), "latest"),
     s("max.poll.records", Number, "500"),
     s("session.timeout.ms", Number, "45000"),
+    s("heartbeat.interval.ms", Number, "3000"),
+    s("max.poll.interval.ms", Number, "300000"),
     s("commit", Select(&["auto", "after_batch", "per_record", "out_of_order"]), "auto"),
     s("processing", Select(&["in_poll_loop", "handoff"]), "in_poll_loop"),
     s("processing_ms", Number, "5"),
     s("inbox", Bool, "false"),
+    s("dlq", Text, "null"),
 ];
 
 pub const PROCESSOR: &[Setting] = &[
@@ -116,23 +118,9 @@ pub fn catalogue(owner: Owner) -> &'static [Setting] {
     }
 }
 
-fn num<T: std::str::FromStr>(v: &str) -> Result<T, String> {
-    v.trim().parse::<T>().map_err(|_| format!("not a number: {v:?}"))
-}
-
-fn bool_of(v: &str) -> Result<bool, String> {
-    match v {
-        "true" => Ok(true),
-        "false" => Ok(false),
-        _ => Err(format!("expected true or false, got {v:?}")),
-    }
-}
-
-fn pick<T: Copy>(names: &[&str], all: &[T], v: &str) -> Result<T, String> {
-    names.iter().position(|n| *n == v).map(|i| all[i]).ok_or_else(|| format!("unknown value {v:?}"))
-}
-
 /// The value written in the scenario, if the setting is set there (`None`: Kafka's default).
+/// Read directly from the fields (every control reads it on every change, so this stays
+/// cheap); a test checks it agrees with the engine's `settings::get` for every setting.
 pub fn explicit(s: &Scenario, owner: Owner, prop: &str) -> Option<String> {
     fn o<T: ToString>(v: &Option<T>) -> Option<String> {
         v.as_ref().map(|x| x.to_string())
@@ -146,6 +134,7 @@ pub fn explicit(s: &Scenario, owner: Owner, prop: &str) -> Option<String> {
                 "replica.lag.time.max.ms" => o(&c.replica_lag_time_max_ms),
                 "broker.session.timeout.ms" => o(&c.broker_session_timeout_ms),
                 "network_latency_ms" => o(&c.network_latency_ms),
+                "group.initial.rebalance.delay.ms" => o(&c.group_initial_rebalance_delay_ms),
                 _ => None,
             }
         }
@@ -164,6 +153,7 @@ pub fn explicit(s: &Scenario, owner: Owner, prop: &str) -> Option<String> {
                 "messages" => return o(&p.messages),
                 "keys" => return o(&p.keys),
                 "interval_ms" => return o(&p.interval_ms),
+                "value_bytes" => return o(&p.value_bytes),
                 "transaction_messages" => return o(&p.transaction_messages),
                 "outbox" => return o(&p.outbox),
                 _ => {}
@@ -191,6 +181,7 @@ pub fn explicit(s: &Scenario, owner: Owner, prop: &str) -> Option<String> {
                 "processing" => return c.processing.map(|m| m.as_str().to_string()),
                 "processing_ms" => return o(&c.processing_ms),
                 "inbox" => return o(&c.inbox),
+                "dlq" => return c.dlq.clone(),
                 _ => {}
             }
             let k = c.config.as_ref()?;
@@ -201,6 +192,8 @@ pub fn explicit(s: &Scenario, owner: Owner, prop: &str) -> Option<String> {
                 "auto.offset.reset" => k.auto_offset_reset.map(|m| m.as_str().to_string()),
                 "max.poll.records" => o(&k.max_poll_records),
                 "session.timeout.ms" => o(&k.session_timeout_ms),
+                "heartbeat.interval.ms" => o(&k.heartbeat_interval_ms),
+                "max.poll.interval.ms" => o(&k.max_poll_interval_ms),
                 _ => None,
             }
         }
@@ -228,6 +221,7 @@ pub fn effective(cfg: &Resolved, owner: Owner, prop: &str) -> Option<String> {
                 "replica.lag.time.max.ms" => st(&c.replica_lag_time_max_ms),
                 "broker.session.timeout.ms" => st(&c.broker_session_timeout_ms),
                 "network_latency_ms" => st(&c.network_latency_ms),
+                "group.initial.rebalance.delay.ms" => st(&c.group_initial_rebalance_delay_ms),
                 _ => None,
             }
         }
@@ -246,6 +240,7 @@ pub fn effective(cfg: &Resolved, owner: Owner, prop: &str) -> Option<String> {
                 "messages" => st(&p.messages),
                 "keys" => st(&p.keys),
                 "interval_ms" => st(&p.interval_ms),
+                "value_bytes" => st(&p.value_bytes),
                 "transaction_messages" => st(&p.transaction_messages),
                 "outbox" => st(&p.outbox),
                 "acks" => Some(p.acks.as_str().to_string()),
@@ -275,6 +270,9 @@ pub fn effective(cfg: &Resolved, owner: Owner, prop: &str) -> Option<String> {
                 "auto.offset.reset" => Some(c.auto_offset_reset.as_str().into()),
                 "max.poll.records" => st(&c.max_poll_records),
                 "session.timeout.ms" => st(&c.session_timeout_ms),
+                "heartbeat.interval.ms" => st(&c.heartbeat_interval_ms),
+                "max.poll.interval.ms" => st(&c.max_poll_interval_ms),
+                "dlq" => c.dlq.and_then(|t| cfg.topics.get(t)).map(|t| t.name.clone()),
                 _ => None,
             }
         }
@@ -290,104 +288,13 @@ pub fn effective(cfg: &Resolved, owner: Owner, prop: &str) -> Option<String> {
     }
 }
 
-/// Writes a setting (`None` removes it: Kafka's default). An unreadable value is an error
-/// message for the control; whether Kafka accepts the value is for `resolve` to say.
+/// Writes a setting (`None` removes it: Kafka's default) through the engine's by-name
+/// settings. An unreadable value is an error message for the control; whether Kafka accepts
+/// the value is for `resolve` to say.
 pub fn set(s: &mut Scenario, owner: Owner, prop: &str, value: Option<&str>) -> Result<(), String> {
-    let v = value.map(str::trim).filter(|v| !v.is_empty());
-    macro_rules! put {
-        ($slot:expr, $parse:expr) => {{
-            $slot = match v {
-                Some(x) => Some($parse(x)?),
-                None => None,
-            };
-            Ok(())
-        }};
-    }
-    match owner {
-        Owner::Cluster => {
-            let c = s.cluster.get_or_insert_with(Default::default);
-            match prop {
-                "brokers" => put!(c.brokers, num::<u32>),
-                "unclean.leader.election.enable" => put!(c.unclean_leader_election_enable, bool_of),
-                "replica.lag.time.max.ms" => put!(c.replica_lag_time_max_ms, num::<u64>),
-                "broker.session.timeout.ms" => put!(c.broker_session_timeout_ms, num::<u64>),
-                "network_latency_ms" => put!(c.network_latency_ms, num::<u64>),
-                _ => Err(format!("unknown setting {prop}")),
-            }
-        }
-        Owner::Topic(i) => {
-            let t = s.topics.get_mut(i).ok_or("no such topic")?;
-            match prop {
-                "partitions" => put!(t.partitions, num::<u32>),
-                "replication.factor" => put!(t.replication_factor, num::<u32>),
-                "min.insync.replicas" => put!(t.min_insync_replicas, num::<u32>),
-                _ => Err(format!("unknown setting {prop}")),
-            }
-        }
-        Owner::Producer(i) => {
-            let p = s.producers.get_mut(i).ok_or("no such producer")?;
-            match prop {
-                "messages" => return put!(p.messages, num::<u64>),
-                "keys" => return put!(p.keys, num::<u32>),
-                "interval_ms" => return put!(p.interval_ms, num::<u64>),
-                "transaction_messages" => return put!(p.transaction_messages, num::<u32>),
-                "outbox" => return put!(p.outbox, bool_of),
-                _ => {}
-            }
-            let c = p.config.get_or_insert_with(ProducerConfig::default);
-            let r = match prop {
-                "acks" => put!(c.acks, |x| pick(&["0", "1", "all", "-1"], &[Acks::Zero, Acks::One, Acks::All, Acks::All], x)),
-                "enable.idempotence" => put!(c.enable_idempotence, bool_of),
-                "max.in.flight.requests.per.connection" => put!(c.max_in_flight, num::<u32>),
-                "retries" => put!(c.retries, num::<u64>),
-                "linger.ms" => put!(c.linger_ms, num::<u64>),
-                "batch.size" => put!(c.batch_size, num::<u32>),
-                "request.timeout.ms" => put!(c.request_timeout_ms, num::<u64>),
-                "delivery.timeout.ms" => put!(c.delivery_timeout_ms, num::<u64>),
-                "retry.backoff.ms" => put!(c.retry_backoff_ms, num::<u64>),
-                "transactional.id" => put!(c.transactional_id, |x: &str| Ok::<_, String>(x.to_string())),
-                "transaction.timeout.ms" => put!(c.transaction_timeout_ms, num::<u64>),
-                _ => Err(format!("unknown setting {prop}")),
-            };
-            if p.config.as_ref().is_some_and(|c| *c == ProducerConfig::default()) {
-                p.config = None;
-            }
-            r
-        }
-        Owner::Consumer(i) => {
-            let c = s.consumers.get_mut(i).ok_or("no such consumer")?;
-            match prop {
-                "commit" => return put!(c.commit, |x| pick(CommitMode::NAMES, &[CommitMode::Auto, CommitMode::AfterBatch, CommitMode::PerRecord, CommitMode::OutOfOrder], x)),
-                "processing" => return put!(c.processing, |x| pick(Processing::NAMES, &[Processing::InPollLoop, Processing::Handoff], x)),
-                "processing_ms" => return put!(c.processing_ms, num::<u64>),
-                "inbox" => return put!(c.inbox, bool_of),
-                _ => {}
-            }
-            let k = c.config.get_or_insert_with(ConsumerConfig::default);
-            let r = match prop {
-                "enable.auto.commit" => put!(k.enable_auto_commit, bool_of),
-                "auto.commit.interval.ms" => put!(k.auto_commit_interval_ms, num::<u64>),
-                "isolation.level" => put!(k.isolation_level, |x| pick(IsolationLevel::NAMES, &[IsolationLevel::ReadUncommitted, IsolationLevel::ReadCommitted], x)),
-                "auto.offset.reset" => put!(k.auto_offset_reset, |x| pick(OffsetReset::NAMES, &[OffsetReset::Earliest, OffsetReset::Latest, OffsetReset::None], x)),
-                "max.poll.records" => put!(k.max_poll_records, num::<u32>),
-                "session.timeout.ms" => put!(k.session_timeout_ms, num::<u64>),
-                _ => Err(format!("unknown setting {prop}")),
-            };
-            if c.config.as_ref().is_some_and(|k| *k == ConsumerConfig::default()) {
-                c.config = None;
-            }
-            r
-        }
-        Owner::Processor(i) => {
-            let p = s.processors.get_mut(i).ok_or("no such processor")?;
-            match prop {
-                "processing.guarantee" => put!(p.processing_guarantee, |x| pick(Guarantee::NAMES, &[Guarantee::AtLeastOnce, Guarantee::ExactlyOnceV2], x)),
-                "commit.interval.ms" => put!(p.commit_interval_ms, num::<u64>),
-                "processing_ms" => put!(p.processing_ms, num::<u64>),
-                _ => Err(format!("unknown setting {prop}")),
-            }
-        }
-    }
+    let id = owner.id(s);
+    let v = value.map(str::trim).unwrap_or("");
+    ackademy_engine::settings::set(s, prop, &id, v)
 }
 
 /// Which control an engine error is about: (`data-owner`, property) from its field path,
@@ -410,6 +317,18 @@ pub fn error_target(s: &Scenario, path: &str) -> Option<(String, String)> {
     Some((owner.id(s), prop.into()))
 }
 
+/// Whether the panel has a control for `prop` of the owner named `owner_id`.
+pub fn has_control(s: &Scenario, owner_id: &str, prop: &str) -> bool {
+    let owners = std::iter::once(Owner::Cluster)
+        .chain((0..s.topics.len()).map(Owner::Topic))
+        .chain((0..s.producers.len()).map(Owner::Producer))
+        .chain((0..s.consumers.len()).map(Owner::Consumer))
+        .chain((0..s.processors.len()).map(Owner::Processor));
+    owners
+        .filter(|o| o.id(s) == owner_id)
+        .any(|o| catalogue(o).iter().any(|c| c.prop == prop))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -428,6 +347,8 @@ mod tests {
                 };
                 set(&mut s, owner, st.prop, Some(&value)).unwrap_or_else(|e| panic!("{}: {e}", st.prop));
                 assert_eq!(explicit(&s, owner, st.prop).as_deref(), Some(value.as_str()), "{}", st.prop);
+                let id = owner.id(&s);
+                assert_eq!(explicit(&s, owner, st.prop), ackademy_engine::settings::get(&s, st.prop, &id), "{} agrees with the engine", st.prop);
                 set(&mut s, owner, st.prop, None).expect("unset");
                 assert_eq!(explicit(&s, owner, st.prop), None, "{}", st.prop);
             }
@@ -439,7 +360,7 @@ mod tests {
         let out = ackademy_engine::run(&crate::defaults::scenario()).expect("runs");
         for owner in [Owner::Cluster, Owner::Topic(0), Owner::Producer(0), Owner::Consumer(0)] {
             for st in catalogue(owner) {
-                if st.prop != "transactional.id" {
+                if !matches!(st.prop, "transactional.id" | "dlq") {
                     assert!(effective(&out.cfg, owner, st.prop).is_some(), "{}", st.prop);
                 }
             }
@@ -456,6 +377,8 @@ mod tests {
         assert_eq!(error_target(&s, "cluster.brokers"), Some(("cluster".into(), "brokers".into())));
         assert_eq!(error_target(&s, "consumers[0].config.isolation.level"), Some(("c1".into(), "isolation.level".into())));
         assert_eq!(error_target(&s, "faults[0].broker"), None);
+        assert!(has_control(&s, "p1", "acks"));
+        assert!(!has_control(&s, "orders", "name"));
         assert_eq!(error_target(&s, ""), None);
     }
 

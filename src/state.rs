@@ -86,7 +86,7 @@ pub fn now_ms() -> f64 {
 
 /// Keeps the engine's timings where the browser benchmark reads them
 /// (`window.__ackademyRuns`, milliseconds per re-simulation).
-fn record_engine_time(ms: f64) {
+pub fn record_engine_time(ms: f64) {
     #[cfg(target_arch = "wasm32")]
     {
         use wasm_bindgen::JsValue;
@@ -95,7 +95,7 @@ fn record_engine_time(ms: f64) {
             let arr = js_sys::Reflect::get(&w, &key)
                 .ok()
                 .filter(|v| v.is_object())
-                .map(|v| js_sys::Array::from(&v))
+                .map(|v| wasm_bindgen::JsCast::unchecked_into::<js_sys::Array>(v))
                 .unwrap_or_else(|| {
                     let a = js_sys::Array::new();
                     let _ = js_sys::Reflect::set(&w, &key, &a);

@@ -6,6 +6,7 @@
 use crate::components::lessons::open;
 use crate::i18n::*;
 use crate::lessons::{Active, Challenge, ChallengeError, LessonState, CHALLENGE_KEY, CHALLENGE_VERSION};
+use crate::settings::{self as cat, Setting};
 use crate::state::AppState;
 use ackademy_engine::lesson::Control;
 use ackademy_engine::{goal, settings};
@@ -27,11 +28,11 @@ pub fn ChallengePanel() -> impl IntoView {
     // Every setting of the scenario on screen, by owner: (owner id, kind, names).
     let owners = Memo::new(move |_| {
         state.scenario.with(|s| {
-            let mut v: Vec<(String, &'static str, &'static [&'static str])> = vec![("cluster".into(), "cluster", settings::CLUSTER)];
-            v.extend(s.topics.iter().map(|t| (t.name.clone(), "topic", settings::TOPIC)));
-            v.extend(s.producers.iter().map(|p| (p.id.clone(), "producer", settings::PRODUCER)));
-            v.extend(s.consumers.iter().map(|c| (c.id.clone(), "consumer", settings::CONSUMER)));
-            v.extend(s.processors.iter().map(|p| (p.id.clone(), "processor", settings::PROCESSOR)));
+            let mut v: Vec<(String, &'static str, &'static [Setting])> = vec![("cluster".into(), "cluster", cat::CLUSTER)];
+            v.extend(s.topics.iter().map(|t| (t.name.clone(), "topic", cat::TOPIC)));
+            v.extend(s.producers.iter().map(|p| (p.id.clone(), "producer", cat::PRODUCER)));
+            v.extend(s.consumers.iter().map(|c| (c.id.clone(), "consumer", cat::CONSUMER)));
+            v.extend(s.processors.iter().map(|p| (p.id.clone(), "processor", cat::PROCESSOR)));
             v
         })
     });
@@ -122,7 +123,8 @@ pub fn ChallengePanel() -> impl IntoView {
                                 {let o = owner.clone(); move || { let n = picked.with(|p| p.iter().filter(|(_, po)| *po == o).count()); (n > 0).then(|| format!(" · {n}")) }}
                             </summary>
                             <div class="pick-grid">
-                                {names.iter().map(|name| {
+                                {names.iter().map(|st| {
+                                    let name = st.prop;
                                     let key = (name.to_string(), owner.clone());
                                     let k2 = key.clone();
                                     view! {
@@ -133,7 +135,7 @@ pub fn ChallengePanel() -> impl IntoView {
                                                     let on = event_target_checked(&ev);
                                                     picked.update(|p| { if on { p.insert(k2.clone()); } else { p.remove(&k2); } });
                                                 } />
-                                            <code>{*name}</code>
+                                            <code>{name}</code>
                                         </label>
                                     }
                                 }).collect_view()}

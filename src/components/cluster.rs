@@ -90,6 +90,36 @@ fn lso(r: &ReplicaView) -> u64 {
     first_open.unwrap_or(r.hw)
 }
 
+/// If a produce request or response is under the pointer, drops it (adds the fault at the
+/// time it was sent) and returns true. Messages are drawn over the nodes, so they win.
+pub fn drop_at_click(state: AppState, ev: &leptos::ev::MouseEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(svg) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|e| e.closest("svg.cluster-svg").ok().flatten())
+    else {
+        return false;
+    };
+    let rect = svg.get_bounding_client_rect();
+    if rect.width() <= 0.0 {
+        return false;
+    }
+    let scale = layout::W / rect.width();
+    let x = (ev.client_x() as f64 - rect.left()) * scale;
+    let y = (ev.client_y() as f64 - rect.top()) * scale;
+    let run = state.run.get_untracked();
+    let lay = state.layout.get_untracked();
+    match draw::droppable_at(&run, &lay, state.t.get_untracked(), x, y) {
+        Some((at, kind)) => {
+            ev.stop_propagation();
+            state.add_fault_at(at, kind);
+            true
+        }
+        None => false,
+    }
+}
+
 #[component]
 pub fn ClusterView() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -117,31 +147,9 @@ pub fn ClusterView() -> impl IntoView {
         frame_times.record(crate::state::now_ms() - t0);
     });
 
+    // Clicks on the background or a link; nodes call `drop_at_click` first themselves.
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        // Only clicks on the background or a link: nodes handle their own.
-        if let Some(target) = ev.target() {
-            use wasm_bindgen::JsCast;
-            if let Some(el) = target.dyn_ref::<web_sys::Element>() {
-                if el.closest("[data-node]").ok().flatten().is_some() {
-                    return;
-                }
-            }
-        }
-        let Some(svg) = ev.current_target() else { return };
-        use wasm_bindgen::JsCast;
-        let Some(svg) = svg.dyn_ref::<web_sys::Element>() else { return };
-        let rect = svg.get_bounding_client_rect();
-        if rect.width() <= 0.0 {
-            return;
-        }
-        let scale = layout::W / rect.width();
-        let x = (ev.client_x() as f64 - rect.left()) * scale;
-        let y = (ev.client_y() as f64 - rect.top()) * scale;
-        let run = state.run.get_untracked();
-        let lay = state.layout.get_untracked();
-        if let Some((at, kind)) = draw::droppable_at(&run, &lay, state.t.get_untracked(), x, y) {
-            state.add_fault_at(at, kind);
-        }
+        drop_at_click(state, &ev);
     };
 
     let view_box = move || state.layout.with(|l| format!("0 0 {} {:.0}", layout::W, l.h));
@@ -263,7 +271,7 @@ fn BrokerBox(b: usize, layout: Rc<Layout>) -> impl IntoView {
     view! {
         <g class=cls data-testid=format!("broker-{b}") data-node="broker">
             <g class="node-hit" role="button" tabindex="0" aria-label=label
-                on:click=move |_| toggle_crash()
+                on:click=move |ev| if !drop_at_click(state, &ev) { toggle_crash() }
                 on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" || ev.key() == " " { ev.prevent_default(); toggle_crash() }>
                 <rect class="broker-box" x=r.x y=r.y width=r.w height=r.h rx="10"></rect>
                 <text class="node-title" x=r.x + 12.0 y=r.y + 20.0>{move || crate::story::broker(i18n.get_locale(), b as u32)}</text>
@@ -407,7 +415,7 @@ fn ProducerBox(p: usize, layout: Rc<Layout>) -> impl IntoView {
     let crash_label = move || if st() == Some(ClientState::Down) { t_string!(i18n, restart) } else { t_string!(i18n, crash) };
     view! {
         <g class=cls data-testid=format!("producer-{p}") data-node="producer">
-            <g role="button" tabindex="0" aria-label=label on:click=move |_| toggle()
+            <g role="button" tabindex="0" aria-label=label on:click=move |ev| if !drop_at_click(state, &ev) { toggle() }
                 on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" || ev.key() == " " { ev.prevent_default(); toggle() }>
                 <rect class="client-box" x=r.x y=r.y width=r.w height=r.h rx="10"></rect>
                 <text class="node-title" x=r.x + 10.0 y=r.y + 18.0>{id}</text>
@@ -454,6 +462,22 @@ fn RightBox(kind: RightKind, layout: Rc<Layout>) -> impl IntoView {
             }
         })
     };
+    let group2 = group.clone();
+    let committed = move || {
+        state.cluster.with(|c| {
+            let parts: Vec<String> = c
+                .committed
+                .iter()
+                .filter(|((g, _), _)| **g == *group2)
+                .map(|((_, tp), o)| format!("{}:{o}", tp.partition))
+                .collect();
+            if parts.is_empty() {
+                "—".to_string()
+            } else {
+                parts.join(" ")
+            }
+        })
+    };
     let id2 = id.clone();
     let toggle = move || {
         let down = st() == Some(ClientState::Down);
@@ -487,13 +511,14 @@ fn RightBox(kind: RightKind, layout: Rc<Layout>) -> impl IntoView {
     };
     view! {
         <g class=cls data-testid=testid data-node="consumer" role="button" tabindex="0" aria-label=label
-            on:click=move |_| toggle()
+            on:click={ let toggle = toggle.clone(); move |ev| if !drop_at_click(state, &ev) { toggle() } }
             on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" || ev.key() == " " { ev.prevent_default(); toggle2() }>
             <rect class="client-box" x=r.x y=r.y width=r.w height=r.h rx="10"></rect>
             <text class="node-title" x=r.x + 10.0 y=r.y + 18.0>{id}</text>
             <text class="node-status" x=r.x + r.w - 8.0 y=r.y + 18.0 text-anchor="end">{status}</text>
             <text class="node-sub" x=r.x + 10.0 y=r.y + 35.0>{move || format!("{} {group}", t_string!(i18n, group))}</text>
             <text class="node-sub" x=r.x + 10.0 y=r.y + 51.0>{move || format!("{} {}", t_string!(i18n, assigned), assigned())}</text>
+            <text class="node-sub committed-text" x=r.x + 10.0 y=r.y + 67.0>{move || format!("{} {}", t_string!(i18n, committed_short), committed())}</text>
         </g>
     }
 }

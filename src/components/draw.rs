@@ -82,7 +82,9 @@ pub fn draw(cv: &web_sys::HtmlCanvasElement, run: &RunData, l: &Layout, t: f64, 
         let pal = if dark { &DARK } else { &LIGHT };
         let window = (FLASH_REAL_MS * speed).max(1.0);
         flashes(&ctx, run, l, t, window, pal);
-        flights(&ctx, run, l, t, pal, reduced);
+        let n = flights(&ctx, run, l, t, pal, reduced);
+        record_flights(n);
+        mark_droppable(cv, run, l, t, w / layout::W);
         drops(&ctx, run, l, t, window, pal);
     }
     #[cfg(not(target_arch = "wasm32"))]
@@ -188,7 +190,8 @@ fn style(w: &Wire, pal: &Palette) -> (&'static str, f64, f64) {
 }
 
 #[cfg(target_arch = "wasm32")]
-fn flights(ctx: &web_sys::CanvasRenderingContext2d, run: &RunData, l: &Layout, t: f64, pal: &Palette, reduced: bool) {
+fn flights(ctx: &web_sys::CanvasRenderingContext2d, run: &RunData, l: &Layout, t: f64, pal: &Palette, reduced: bool) -> usize {
+    let mut drawn = 0;
     let (np, nc) = counts(run);
     let tf = t.floor() as u64;
     let frac = t - t.floor();
@@ -200,6 +203,7 @@ fn flights(ctx: &web_sys::CanvasRenderingContext2d, run: &RunData, l: &Layout, t
         let _ = frac;
         let Some(route) = l.route(f.from, f.to, np, nc) else { continue };
         let (x, y) = along(&route, prog);
+        drawn += 1;
         let (color, r, alpha) = style(&f.wire, pal);
         if alpha < 0.5 {
             ctx.set_global_alpha(alpha);
@@ -225,6 +229,42 @@ fn flights(ctx: &web_sys::CanvasRenderingContext2d, run: &RunData, l: &Layout, t
         ctx.begin_path();
         let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
         ctx.fill();
+    }
+    drawn
+}
+
+/// Where the droppable messages (produce requests and responses) are, in CSS pixels of the
+/// canvas, as `data-droppable="x,y x,y ..."`: what a click hits, for tests and tools.
+#[cfg(target_arch = "wasm32")]
+fn mark_droppable(cv: &web_sys::HtmlCanvasElement, run: &RunData, l: &Layout, t: f64, scale: f64) {
+    let (np, nc) = counts(run);
+    let mut out = String::new();
+    for (f, _) in run.tl.in_flight(t as u64) {
+        let ours = match (f.wire, f.from, f.to) {
+            (Wire::ProduceRequest { .. }, Node::Producer(p, _), _) | (Wire::ProduceResponse { .. }, _, Node::Producer(p, _)) => (p as usize) < np,
+            _ => false,
+        };
+        if !ours {
+            continue;
+        }
+        let span = (f.arrive - f.sent).max(1) as f64;
+        let prog = ((t - f.sent as f64) / span).clamp(0.0, 1.0);
+        if let Some(route) = l.route(f.from, f.to, np, nc) {
+            let (x, y) = along(&route, prog);
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&format!("{:.0},{:.0}", x * scale, y * scale));
+        }
+    }
+    let _ = cv.set_attribute("data-droppable", &out);
+}
+
+/// How many messages the last frame drew (`window.__ackademyInFlight`, for the benchmark).
+#[cfg(target_arch = "wasm32")]
+fn record_flights(n: usize) {
+    if let Some(w) = web_sys::window() {
+        let _ = js_sys::Reflect::set(&w, &wasm_bindgen::JsValue::from_str("__ackademyInFlight"), &wasm_bindgen::JsValue::from_f64(n as f64));
     }
 }
 
@@ -308,7 +348,7 @@ impl FrameStats {
                 let key = JsValue::from_str("__ackademyFrames");
                 if let Ok(v) = js_sys::Reflect::get(&w, &key) {
                     if v.is_object() {
-                        let arr = js_sys::Array::from(&v);
+                        let arr: js_sys::Array = wasm_bindgen::JsCast::unchecked_into(v);
                         if arr.length() < 100_000 {
                             arr.push(&JsValue::from_f64(ms));
                         }

@@ -93,6 +93,8 @@ pub fn describe(k: &FaultKind) -> String {
         F::PoisonMessage { message } => message.clone(),
         F::SlowMessage { message, ms } => format!("{message} +{ms} ms"),
         F::AddPartitions { topic, count } => format!("{topic} → {count}"),
+        #[allow(unreachable_patterns)]
+        _ => String::new(),
     }
 }
 

@@ -16,6 +16,18 @@ fn parse_locale(s: &str) -> Option<Locale> {
     }
 }
 
+fn preset_title(i18n: leptos_i18n::I18nContext<Locale>, id: &str) -> &'static str {
+    match id {
+        "isolated-leader" => t_string!(i18n, preset_isolated_leader),
+        "lost-ack" => t_string!(i18n, preset_lost_ack),
+        "retries-overtake" => t_string!(i18n, preset_retries_overtake),
+        "auto-commit-handoff" => t_string!(i18n, preset_auto_commit_handoff),
+        "crash-before-commit" => t_string!(i18n, preset_crash_before_commit),
+        "unclean-election" => t_string!(i18n, preset_unclean_election),
+        _ => t_string!(i18n, preset_aborted_read),
+    }
+}
+
 #[component]
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
@@ -61,9 +73,31 @@ pub fn Header() -> impl IntoView {
             </div>
             <crate::components::lessons::ModeTabs />
             <div class="header-tools">
+                <label class="preset">
+                    <span>{t!(i18n, try_scenario)}</span>
+                    <select data-testid="preset" on:change=move |ev| {
+                        let id = event_target_value(&ev);
+                        if let Some(s) = crate::presets::get(&id) {
+                            // A scenario to try is played with in the playground.
+                            if let Some(ls) = use_context::<crate::lessons::LessonState>() {
+                                if ls.mode.get_untracked() == crate::lessons::Mode::Lesson {
+                                    crate::components::lessons::leave(state, ls, true);
+                                }
+                            }
+                            let _ = state.load(s);
+                            state.load_error.set(None);
+                        }
+                        // Back to the prompt, so the same one can be picked again.
+                        use wasm_bindgen::JsCast;
+                        if let Some(sel) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) { sel.set_value("") }
+                    }>
+                        <option value="" selected>{t!(i18n, pick_scenario)}</option>
+                        {crate::presets::PRESETS.iter().map(|(id, _)| view! { <option value=*id>{move || preset_title(i18n, id)}</option> }).collect_view()}
+                    </select>
+                </label>
                 <label class="locale">
                     <span class="sr-only">{t!(i18n, language)}</span>
-                    <span aria-hidden="true" class="locale-glyph">"文A"</span>
+                    <svg class="globe" viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="9"></circle><path d="M3 12h18M12 3c2.5 2.7 3.7 5.7 3.7 9s-1.2 6.3-3.7 9c-2.5-2.7-3.7-5.7-3.7-9S9.5 5.7 12 3z"></path></svg>
                     <select data-testid="locale" on:change=on_locale prop:value=move || i18n.get_locale().as_str()>
                         <option value="en">"English"</option>
                         <option value="ko">"한국어"</option>

@@ -361,25 +361,13 @@ fn Celebration(met: Memo<bool>, index: Option<usize>) -> impl IntoView {
     }
 }
 
-/// Finds the `&'static` name of a setting the engine knows.
+/// Finds the `&'static` name of a setting the playground knows.
 fn static_name(config: &str) -> Option<&'static str> {
-    [settings::CLUSTER, settings::TOPIC, settings::PRODUCER, settings::CONSUMER, settings::PROCESSOR]
+    [cat::CLUSTER, cat::TOPIC, cat::PRODUCER, cat::CONSUMER, cat::PROCESSOR]
         .into_iter()
         .flat_map(|l| l.iter())
-        .find(|n| **n == config)
-        .copied()
-}
-
-/// The one-line explanation of a setting (the playground's, plus those only lessons use).
-fn help(i18n: I18nContext<Locale>, prop: &str) -> &'static str {
-    match prop {
-        "dlq" => t_string!(i18n, help_dlq),
-        "heartbeat.interval.ms" => t_string!(i18n, help_heartbeat_interval),
-        "max.poll.interval.ms" => t_string!(i18n, help_max_poll_interval),
-        "value_bytes" => t_string!(i18n, help_value_bytes),
-        "group.initial.rebalance.delay.ms" => t_string!(i18n, help_rebalance_delay),
-        _ => crate::components::settings::help(i18n, prop),
-    }
+        .map(|st| st.prop)
+        .find(|n| *n == config)
 }
 
 /// A property name that may wrap after its dots, never inside a word.
@@ -477,7 +465,7 @@ fn LessonControl(config: String, owner: String) -> impl IntoView {
                     on:click=move |_| set(None) disabled=move || !is_set2()>"↺"</button>
             </div>
             <p class="help">
-                {move || help(i18n, prop)}
+                {move || crate::components::settings::help(i18n, prop)}
                 " "
                 <span class="default">{t!(i18n, default_is, value = spec.default)}</span>
             </p>

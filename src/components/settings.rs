@@ -48,6 +48,11 @@ pub fn help(i18n: I18nContext<Locale>, prop: &str) -> &'static str {
         "inbox" => t_string!(i18n, help_inbox),
         "processing.guarantee" => t_string!(i18n, help_guarantee),
         "commit.interval.ms" => t_string!(i18n, help_commit_interval),
+        "group.initial.rebalance.delay.ms" => t_string!(i18n, help_rebalance_delay),
+        "value_bytes" => t_string!(i18n, help_value_bytes),
+        "heartbeat.interval.ms" => t_string!(i18n, help_heartbeat),
+        "max.poll.interval.ms" => t_string!(i18n, help_max_poll_interval),
+        "dlq" => t_string!(i18n, help_dlq),
         _ => "",
     }
 }
@@ -86,13 +91,17 @@ fn GeneralError() -> impl IntoView {
     let i18n = use_i18n();
     move || {
         let e = state.edit_error.get()?;
-        let target = state.draft.with(|s| cat::error_target(s, &e.path));
+        let target = state.draft.with(|s| cat::error_target(s, &e.path).filter(|(o, p)| cat::has_control(s, o, p)));
+        // The message itself is shown once: next to its control when it has one (see
+        // SettingControl), here otherwise.
         Some(view! {
             <div class="config-error general" role="alert" data-testid="config-error">
                 <strong>{t!(i18n, kafka_refuses)}</strong>" "
-                <span data-testid="config-error-message">{e.to_string()}</span>
+                {match target {
+                    Some((o, p)) => view! { <span>{t!(i18n, see_control)}" "<code>{o}" · "{p}</code></span> }.into_any(),
+                    None => view! { <span data-testid="config-error-message">{e.to_string()}</span> }.into_any(),
+                }}
                 " "<span class="muted">{t!(i18n, last_valid_run_kept)}</span>
-                {target.map(|(o, p)| view! { " " <span class="muted">"(" <code>{o}" · "{p}</code> ")"</span> })}
             </div>
         })
     }
@@ -138,7 +147,8 @@ fn SettingControl(owner: Owner, id: String, setting: Setting) -> impl IntoView {
     let i18n = use_i18n();
     let prop = setting.prop;
     let dom_id = format!("cfg-{}-{}", id.replace(|c: char| !c.is_ascii_alphanumeric(), "_"), prop.replace('.', "-"));
-    let explicit = move || state.draft.with(|s| cat::explicit(s, owner, prop));
+    let explicit_memo = Memo::new(move |_| state.draft.with(|s| cat::explicit(s, owner, prop)));
+    let explicit = move || explicit_memo.get();
     let effective = move || state.run.with(|r| cat::effective(&r.out.cfg, owner, prop));
     let shown = move || explicit().or_else(effective).unwrap_or_default();
     let id_for_err = id.clone();

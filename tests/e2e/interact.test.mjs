@@ -126,6 +126,31 @@ describe('interacting with the playground', () => {
     }
   });
 
+  test('clicking a produce request in flight drops it', async () => {
+    const { page, problems } = await openApp(browser.context, server.url);
+    try {
+      await page.getByTestId('pause').click();
+      const canvas = page.locator('canvas.flights');
+      // Step through events until a produce request or ack is on the wire.
+      let spot = '';
+      for (let i = 0; i < 200 && !spot; i++) {
+        await page.getByTestId('step').click();
+        await page.waitForTimeout(20);
+        spot = ((await canvas.getAttribute('data-droppable')) || '').split(' ')[0];
+      }
+      assert.ok(spot, 'a produce request or ack is in flight');
+      const [x, y] = spot.split(',').map(Number);
+      const before = await page.getByTestId('fault-item').count();
+      await page.locator('svg.cluster-svg').click({ position: { x, y } });
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid=fault-item]').length === n + 1, before);
+      const kinds = await page.locator('[data-testid=fault-item]').evaluateAll((els) => els.map((e) => e.dataset.kind));
+      assert.ok(kinds.some((k) => k === 'drop_produce_requests' || k === 'drop_produce_responses'), kinds.join());
+      assert.deepEqual(realProblems(problems), []);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('the fault palette adds any kind of fault', async () => {
     const { page } = await openApp(browser.context, server.url);
     try {

@@ -47,11 +47,18 @@ describe('loading scenarios', () => {
     }
   });
 
-  const fixtures = readdirSync(SCENARIOS).filter((f) => f.endsWith('.json')).sort();
-  for (const file of fixtures) {
+  // The app's own fixtures, and every scenario of the CLI's tests (transactions, processors,
+  // outbox, dead-letter queues, zombies...): the page must load each and agree with the CLI.
+  const CLI_SCENARIOS = join(ROOT, 'crates', 'cli', 'tests', 'scenarios');
+  const fixtures = [
+    ...readdirSync(SCENARIOS).filter((f) => f.endsWith('.json')).sort().map((f) => join(SCENARIOS, f)),
+    ...(existsSync(CLI_SCENARIOS) ? readdirSync(CLI_SCENARIOS).filter((f) => f.endsWith('.json')).sort().map((f) => join(CLI_SCENARIOS, f)) : []),
+  ];
+  for (const path of fixtures) {
+    const file = path.startsWith(SCENARIOS) ? path.slice(SCENARIOS.length + 1) : `cli/${path.slice(CLI_SCENARIOS.length + 1)}`;
     test(`?scenario= ${file}: same report in Wasm as the native CLI`, { skip: !existsSync(CLI) && 'target/release/ackademy not built' }, async () => {
-      const json = readFileSync(join(SCENARIOS, file), 'utf8');
-      const native = JSON.parse(execFileSync(CLI, ['run', join(SCENARIOS, file)], { encoding: 'utf8' }));
+      const json = readFileSync(path, 'utf8');
+      const native = JSON.parse(execFileSync(CLI, ['run', path], { encoding: 'utf8' }));
       const { page, problems } = await openScenario(browser.context, server.url, json);
       try {
         const a = await audit(page);
@@ -66,11 +73,26 @@ describe('loading scenarios', () => {
         assert.equal(await page.getByTestId('load-error').count(), 0);
         assert.deepEqual(realProblems(problems), []);
       } finally {
-        await screenshot(page, `scenario-${file.replace(/\.json$/, '')}`);
+        await screenshot(page, `scenario-${file.replace(/\.json$/, '').replace('/', '-')}`);
         await page.close();
       }
     });
   }
+
+  test('a scenario to try is one pick away', async () => {
+    const { page, problems } = await openApp(browser.context, server.url);
+    try {
+      await page.selectOption('[data-testid=preset]', 'lost-ack');
+      await page.waitForFunction(() => document.querySelector('[data-testid=verdict]').textContent === 'at-least-once');
+      assert.ok(Number(await text(page, 'audit-duplicated')) > 0);
+      await page.selectOption('[data-testid=preset]', 'aborted-read');
+      await page.waitForFunction(() => document.querySelector('[data-testid=audit-aborted-read]').textContent !== '0');
+      assert.equal(await page.locator('[data-config="isolation.level"][data-owner="c2"]').inputValue(), 'read_uncommitted');
+      assert.deepEqual(realProblems(problems), []);
+    } finally {
+      await page.close();
+    }
+  });
 
   test('an acks=1 isolated leader gives at-most-once', async () => {
     const json = readFileSync(join(SCENARIOS, 'acks1-isolated-leader.json'), 'utf8');

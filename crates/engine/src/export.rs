@@ -5,33 +5,7 @@
 //! files say what the learner chose and leave Kafka's defaults to Kafka.
 
 use crate::scenario::{CommitMode, Scenario};
-use crate::settings;
-
-/// Producer settings a scenario can set, in the order they are written.
-const PRODUCER_PROPS: &[&str] = &[
-    "acks",
-    "enable.idempotence",
-    "retries",
-    "max.in.flight.requests.per.connection",
-    "linger.ms",
-    "batch.size",
-    "request.timeout.ms",
-    "delivery.timeout.ms",
-    "retry.backoff.ms",
-    "transactional.id",
-    "transaction.timeout.ms",
-];
-
-const CONSUMER_PROPS: &[&str] = &[
-    "enable.auto.commit",
-    "auto.commit.interval.ms",
-    "isolation.level",
-    "max.poll.records",
-    "auto.offset.reset",
-    "session.timeout.ms",
-    "heartbeat.interval.ms",
-    "max.poll.interval.ms",
-];
+use crate::settings::{self, CONSUMER_KAFKA as CONSUMER_PROPS, PRODUCER_KAFKA as PRODUCER_PROPS};
 
 const BOOTSTRAP: &str = "localhost:9092";
 

@@ -32,8 +32,8 @@ pub fn owner_of(s: &Scenario, config: &str, owner: &str) -> Option<Owner> {
     let processor = s.processors.iter().position(|p| p.id == owner).map(Owner::Processor);
     let topic = s.topics.iter().position(|t| t.name == owner).map(Owner::Topic);
     let wanted = |o: &Option<Owner>| match o {
-        Some(Owner::Producer(_)) => PRODUCER.contains(&config),
-        Some(Owner::Consumer(_)) => CONSUMER.contains(&config),
+        Some(Owner::Producer(_)) => PRODUCER_FIELDS.contains(&config) || PRODUCER_KAFKA.contains(&config),
+        Some(Owner::Consumer(_)) => CONSUMER_FIELDS.contains(&config) || CONSUMER_KAFKA.contains(&config),
         Some(Owner::Processor(_)) => PROCESSOR.contains(&config),
         Some(Owner::Topic(_)) => TOPIC.contains(&config),
         _ => false,
@@ -50,13 +50,10 @@ pub const CLUSTER: &[&str] = &[
     "group.initial.rebalance.delay.ms",
 ];
 pub const TOPIC: &[&str] = &["partitions", "replication.factor", "min.insync.replicas"];
-pub const PRODUCER: &[&str] = &[
-    "messages",
-    "keys",
-    "value_bytes",
-    "interval_ms",
-    "transaction_messages",
-    "outbox",
+/// Producer settings that are scenario fields rather than Kafka properties.
+pub const PRODUCER_FIELDS: &[&str] = &["messages", "keys", "value_bytes", "interval_ms", "transaction_messages", "outbox"];
+/// The producer's Kafka properties, in the order exports write them.
+pub const PRODUCER_KAFKA: &[&str] = &[
     "acks",
     "enable.idempotence",
     "retries",
@@ -69,12 +66,10 @@ pub const PRODUCER: &[&str] = &[
     "transactional.id",
     "transaction.timeout.ms",
 ];
-pub const CONSUMER: &[&str] = &[
-    "processing_ms",
-    "processing",
-    "commit",
-    "inbox",
-    "dlq",
+/// Consumer settings that are scenario fields rather than Kafka properties.
+pub const CONSUMER_FIELDS: &[&str] = &["processing_ms", "processing", "commit", "inbox", "dlq"];
+/// The consumer's Kafka properties, in the order exports write them.
+pub const CONSUMER_KAFKA: &[&str] = &[
     "enable.auto.commit",
     "auto.commit.interval.ms",
     "isolation.level",
@@ -204,12 +199,8 @@ fn json_path(s: &Scenario, config: &str, owner: &str) -> Option<Vec<Seg>> {
     Some(match owner_of(s, config, owner)? {
         Owner::Cluster => vec![key("cluster"), key(config)],
         Owner::Topic(i) => vec![key("topics"), Seg::Index(i), key(config)],
-        Owner::Producer(i) => in_config(
-            "producers",
-            i,
-            &["messages", "keys", "value_bytes", "interval_ms", "transaction_messages", "outbox"],
-        ),
-        Owner::Consumer(i) => in_config("consumers", i, &["processing_ms", "processing", "commit", "inbox", "dlq"]),
+        Owner::Producer(i) => in_config("producers", i, PRODUCER_FIELDS),
+        Owner::Consumer(i) => in_config("consumers", i, CONSUMER_FIELDS),
         Owner::Processor(i) => vec![key("processors"), Seg::Index(i), key(config)],
     })
 }

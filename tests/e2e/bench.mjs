@@ -1,0 +1,120 @@
+// Browser benchmarks (not part of the test run): re-simulation after a settings change,
+// animation frame time with hundreds of messages on the wire, first render, wasm size.
+// Measured in headless Chromium against the release build in dist/.
+//
+//   node tests/e2e/bench.mjs            prints a Markdown table for BENCHMARKS.md
+
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { DIST, ROOT, clearStorage, launchBrowser, serveStatic } from './lib.mjs';
+
+const BENCH = join(ROOT, 'tests', 'e2e', 'bench');
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+const fmt = (x) => x.toFixed(2);
+
+const server = await serveStatic();
+const browser = await launchBrowser();
+const rows = [];
+try {
+  // 1. Re-simulation after a settings change: 3 brokers, 1,000 messages. The app times the
+  //    engine call (run + timeline) with performance.now() on every re-run.
+  {
+    const json = readFileSync(join(BENCH, 'resim-1000.json'), 'utf8');
+    await clearStorage(browser.context, server.url);
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}?scenario=${encodeURIComponent(json)}`);
+    await page.getByTestId('verdict').waitFor();
+    await page.getByTestId('pause').click();
+    await page.evaluate(() => { window.__ackademyRuns = []; });
+    const sel = '[data-config="max.in.flight.requests.per.connection"][data-owner="p1"]';
+    const N = 200;
+    for (let i = 0; i < N; i++) {
+      await page.fill(sel, String(1 + (i % 5)));
+    }
+    const runs = await page.evaluate(() => window.__ackademyRuns);
+    // Whole update as the user sees it: input event to the verdict being current.
+    const whole = await page.evaluate(async () => {
+      const input = document.querySelector('[data-config="max.in.flight.requests.per.connection"][data-owner="p1"]');
+      const out = [];
+      for (let i = 0; i < 100; i++) {
+        const t0 = performance.now();
+        input.value = String(1 + (i % 5));
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        await new Promise((r) => requestAnimationFrame(() => r()));
+        out.push(performance.now() - t0);
+      }
+      return out;
+    });
+    rows.push(['Re-simulation after a settings change (3 brokers, 1,000 messages): engine run + timeline, p50 / p95', `${fmt(pct(runs, 50))} / ${fmt(pct(runs, 95))} ms (${runs.length} runs)`, 'p95 < 2 ms']);
+    rows.push(['… the same change until the next frame is drawn (input → rAF), p50 / p95', `${fmt(pct(whole, 50))} / ${fmt(pct(whole, 95))} ms`, '—']);
+    await page.close();
+  }
+
+  // 2. Animation with hundreds of messages on the wire.
+  {
+    const json = readFileSync(join(BENCH, 'busy-wire.json'), 'utf8');
+    await clearStorage(browser.context, server.url);
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    await page.goto(`${server.url}?scenario=${encodeURIComponent(json)}`);
+    await page.getByTestId('verdict').waitFor();
+    await page.getByTestId('pause').click();
+    await page.getByTestId('scrubber').fill('12200');
+    // Slow enough that messages visibly move; every frame redraws.
+    await page.locator('[data-testid=speed]').fill('-1');
+    await page.evaluate(() => { window.__ackademyFrames = []; });
+    await page.getByTestId('play').click();
+    const { deltas, counts } = await page.evaluate(() => new Promise((done) => {
+      const deltas = []; const counts = []; let last = 0; const until = performance.now() + 3000;
+      const loop = (ts) => {
+        if (last) deltas.push(ts - last);
+        last = ts;
+        counts.push(window.__ackademyInFlight || 0);
+        if (ts < until) requestAnimationFrame(loop); else done({ deltas, counts });
+      };
+      requestAnimationFrame(loop);
+    }));
+    const work = await page.evaluate(() => window.__ackademyFrames);
+    const inFlight = `${pct(counts, 50)} (median; ${Math.min(...counts)}–${Math.max(...counts)})`;
+    await page.getByTestId('pause').click();
+    rows.push([`Animation, ${inFlight} messages in flight (9 brokers, 64 partitions): frame interval p50 / p95`, `${fmt(pct(deltas, 50))} / ${fmt(pct(deltas, 95))} ms (${deltas.length} frames)`, 'p95 ≤ 16.7 ms']);
+    rows.push(['… work per frame in the app (advance time, cluster state, canvas), p50 / p95', `${fmt(pct(work, 50))} / ${fmt(pct(work, 95))} ms`, '—']);
+    await page.close();
+  }
+
+  // 3. First render from navigation (localhost): the verdict is in the DOM.
+  {
+    const times = [];
+    for (let i = 0; i < 7; i++) {
+      await clearStorage(browser.context, server.url);
+      const page = await browser.context.newPage();
+      await page.addInitScript(() => {
+        new MutationObserver((_, obs) => {
+          if (document.querySelector('[data-testid=verdict]')) { window.__firstRender = performance.now(); obs.disconnect(); }
+        }).observe(document, { childList: true, subtree: true });
+      });
+      await page.goto(server.url);
+      await page.getByTestId('verdict').waitFor();
+      times.push(await page.evaluate(() => window.__firstRender));
+      await page.close();
+    }
+    rows.push(['First render from navigation on localhost (default scenario, verdict in the DOM), median of 7', `${fmt(pct(times, 50))} ms (min ${fmt(Math.min(...times))}, max ${fmt(Math.max(...times))})`, '≤ 150 ms']);
+  }
+
+  // 4. Size.
+  const wasm = readdirSync(DIST).find((f) => f.endsWith('.wasm'));
+  const bytes = readFileSync(join(DIST, wasm));
+  const js = readdirSync(DIST).find((f) => f.endsWith('.js'));
+  rows.push(['Release wasm, gzip -9', `${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(1)} KiB (${(statSync(join(DIST, wasm)).size / 1024).toFixed(0)} KiB raw; JS glue ${(gzipSync(readFileSync(join(DIST, js)), { level: 9 }).length / 1024).toFixed(1)} KiB gzipped)`, '≤ 200 KB']);
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+console.log('| measure | result | target |');
+console.log('|---|---|---|');
+for (const r of rows) console.log(`| ${r.join(' | ')} |`);

@@ -98,7 +98,8 @@ export async function launchBrowser() {
     context,
     close: async () => {
       await context.close().catch(() => {});
-      await rm(profile, { recursive: true, force: true });
+      // Chromium may still be writing its profile as it exits: retry ENOTEMPTY and the like.
+      await rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
 }

@@ -335,10 +335,26 @@ fn Celebration(met: Memo<bool>, index: Option<usize>) -> impl IntoView {
     let ls = expect_context::<LessonState>();
     let total = lessons::all().len();
     let show = move || met.get() && ls.celebrate.get() > 0;
+    // The toast goes away by itself; the goal check and the list keep saying it is done.
+    Effect::new(move |_| {
+        let n = ls.celebrate.get();
+        if n > 0 {
+            set_timeout(
+                move || {
+                    if ls.celebrate.get_untracked() == n {
+                        ls.celebrate.set(0);
+                    }
+                },
+                std::time::Duration::from_secs(9),
+            );
+        }
+    });
     let done_count = move || ls.done.with(|d| lessons::all().iter().filter(|l| d.contains(&l.id)).count());
     view! {
         <Show when=show>
-            <div class="celebrate" data-testid="lesson-complete">
+            <div class="celebrate" role="status" data-testid="lesson-complete">
+                <button class="celebrate-close" data-testid="celebrate-close" on:click=move |_| ls.celebrate.set(0)
+                    aria-label=move || t_string!(i18n, close)>"✕"</button>
                 <div class="confetti" aria-hidden="true">
                     {(0..14).map(|i| view! { <span style=format!("--i:{i}")></span> }).collect_view()}
                 </div>

@@ -153,9 +153,18 @@ pub fn ClusterView() -> impl IntoView {
     };
 
     let view_box = move || state.layout.with(|l| format!("0 0 {} {:.0}", layout::W, l.h));
+    // Which scenario to try this is, if it is one of them (unchanged).
+    let preset = Memo::new(move |_| {
+        state.scenario.with(|s| crate::presets::PRESETS.iter().find(|(id, _)| crate::presets::get(id).as_ref() == Some(s)).map(|(id, _)| *id))
+    });
+    let caption = move || match preset.get() {
+        Some(id) => crate::components::header::preset_title(i18n, id).to_string(),
+        None => t_string!(i18n, your_scenario).to_string(),
+    };
     view! {
         <div class="cluster-wrap">
             <h2 id="stage-title" class="sr-only">{t!(i18n, cluster_title)}</h2>
+            <p class="caption" data-testid="caption"><strong>{caption}</strong>" "<span class="muted">{t!(i18n, caption_hint)}</span></p>
             <div class="cluster" data-testid="cluster">
                 <svg class="cluster-svg" viewBox=view_box role="group" aria-label=move || t_string!(i18n, cluster_title) on:click=on_click>
                     {move || {

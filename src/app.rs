@@ -229,6 +229,13 @@ fn Playground() -> impl IntoView {
         });
     }
 
+    // `?debug-panic` panics on purpose after the first frame: the browser tests check that a
+    // panic shows the error panel rather than a dead page.
+    #[cfg(target_arch = "wasm32")]
+    if web_sys::window().and_then(|w| w.location().search().ok()).is_some_and(|q| q.contains("debug-panic")) {
+        leptos::prelude::request_animation_frame(|| panic!("debug-panic: a deliberate panic to show the error panel"));
+    }
+
     // The audit and the cluster come first; the long panels are built one frame later, so
     // the verdict is on screen sooner.
     let rest = RwSignal::new(false);

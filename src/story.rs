@@ -4,7 +4,7 @@
 use crate::i18n::*;
 use crate::run::RunData;
 use ackademy_engine::audit::node_name;
-use ackademy_engine::trace::{Event, Kind};
+use ackademy_engine::trace::{DropReason, Event, Kind, Wire};
 use ackademy_engine::types::{MsgId, Node, Tp};
 
 /// Simulated milliseconds as seconds, e.g. `12.34 s`.
@@ -171,9 +171,65 @@ pub fn fate(l: Locale, run: &RunData, msg: MsgId) -> String {
     parts.join(" · ")
 }
 
-/// A message's story: (time, sentence) for everything that happened to it.
+/// A message's story: (time, sentence) for everything that happened to it — the engine's
+/// `Timeline::story`, plus what happened to its producer's requests while it was in flight
+/// (retries, produce requests and acks lost on the wire), which explains most duplicates.
 pub fn story(l: Locale, run: &RunData, msg: MsgId) -> Vec<(u64, String)> {
-    run.tl.story(msg).into_iter().filter_map(|e| describe(l, run, e, Some(msg)).map(|s| (e.t, s))).collect()
+    let events = run.tl.story(msg);
+    let mut out: Vec<(u64, String)> = events.iter().filter_map(|e| describe(l, run, e, Some(msg)).map(|s| (e.t, s))).collect();
+    // The window in which the producer was sending it: from the send to the last answer.
+    let sent = events.iter().find_map(|e| match &e.kind {
+        Kind::Send { p, tp, .. } => Some((e.t, *p, *tp)),
+        _ => None,
+    });
+    if let Some((from, p, tp)) = sent {
+        let until = events
+            .iter()
+            .filter(|e| matches!(e.kind, Kind::Ack { .. } | Kind::Fail { .. }))
+            .map(|e| e.t)
+            .max()
+            .unwrap_or(run.tl.end);
+        for e in &run.tl.events {
+            if e.t < from || e.t > until {
+                continue;
+            }
+            if let Kind::Retry { p: rp, tp: rtp, .. } = &e.kind {
+                if *rp == p && *rtp == tp {
+                    if let Some(text) = describe(l, run, e, None) {
+                        out.push((e.t, text));
+                    }
+                }
+            }
+        }
+        for f in &run.tl.flights {
+            let Some((dt, reason)) = f.dropped else { continue };
+            if f.sent < from || f.sent > until {
+                continue;
+            }
+            let who = || node_name(&run.out.cfg, Node::Producer(p, 0));
+            let text = match (f.wire, f.from, f.to) {
+                (Wire::ProduceRequest { .. }, Node::Producer(fp, _), _) if fp == p => {
+                    td_string!(l, story_drop_request, who = who(), reason = drop_reason(l, reason)).to_string()
+                }
+                (Wire::ProduceResponse { .. }, _, Node::Producer(tp_, _)) if tp_ == p => {
+                    td_string!(l, story_drop_response, who = who(), reason = drop_reason(l, reason)).to_string()
+                }
+                _ => continue,
+            };
+            out.push((dt, text));
+        }
+    }
+    out.sort_by_key(|x| x.0);
+    out
+}
+
+fn drop_reason(l: Locale, r: DropReason) -> &'static str {
+    match r {
+        DropReason::LinkCut => td_string!(l, drop_link_cut),
+        DropReason::TargetDown => td_string!(l, drop_target_down),
+        DropReason::Fault => td_string!(l, drop_fault),
+        DropReason::SenderGone => td_string!(l, drop_sender_gone),
+    }
 }
 
 /// The last `n` events at or before `t` worth a line in the event log, oldest first.
@@ -191,4 +247,30 @@ pub fn recent(l: Locale, run: &RunData, t: u64, n: usize) -> Vec<(usize, u64, St
     }
     out.reverse();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_duplicate_tells_of_the_lost_ack_and_the_retry() {
+        let run = RunData::new(&crate::presets::get("lost-ack").expect("preset"), || 0.0).expect("runs");
+        let m = *run.out.findings.duplicated.iter().next().expect("a duplicate");
+        let lines: Vec<String> = story(Locale::en, &run, m).into_iter().map(|x| x.1).collect();
+        let text = lines.join("\n");
+        assert!(text.contains("answer (ack) to p1 was lost on the wire (injected fault)"), "{text}");
+        assert!(text.contains("retries"), "{text}");
+        assert_eq!(lines.iter().filter(|l| l.contains("c1 processed")).count(), 2, "{text}");
+        assert!(fate(Locale::en, &run, m).starts_with("duplicated"));
+    }
+
+    #[test]
+    fn a_lost_message_tells_of_its_truncation() {
+        let run = RunData::new(&crate::defaults::scenario(), || 0.0).expect("runs");
+        let m = *run.out.findings.lost.iter().next().expect("a loss");
+        let text: String = story(Locale::ko, &run, m).into_iter().map(|x| x.1 + "\n").collect();
+        assert!(text.contains("잘라냄"), "{text}");
+        assert!(fate(Locale::ko, &run, m).starts_with("유실"));
+    }
 }

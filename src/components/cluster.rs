@@ -39,7 +39,11 @@ fn cell_paths(run: &RunData, l: &Layout, tp: Tp, r: &ReplicaView, y: f64, select
     let mut txn = String::new();
     let mut doomed = String::new();
     let mut sel = String::new();
-    for (o, cell) in r.cells.iter().enumerate() {
+    // A long log is drawn one cell per bucket of offsets (about one per unit of width), so
+    // the path stays small however many records there are.
+    let bucket = ((r.cells.len() as f64 / (STRIP_X1 - STRIP_X0)).ceil() as usize).max(1);
+    let w = if bucket > 1 { (cw * bucket as f64).max(1.0) } else { w };
+    for (o, cell) in r.cells.iter().enumerate().step_by(bucket) {
         let x = l.offset_x(tp, o as u64);
         let rect = format!("M{x:.1} {y:.1}h{w:.2}v{CELL_H}h-{w:.2}z");
         match cell.control {
@@ -51,15 +55,16 @@ fn cell_paths(run: &RunData, l: &Layout, tp: Tp, r: &ReplicaView, y: f64, select
                 if cell.transactional {
                     let _ = write!(txn, "M{x:.1} {:.1}h{w:.2}", y + 1.0);
                 }
-                if let Some(m) = cell.msg {
-                    if run.out.findings.lost.contains(&m) {
-                        let _ = write!(doomed, "M{x:.1} {:.1}h{w:.2}", y + CELL_H + 2.0);
-                    }
-                    if Some(m) == selected {
-                        sel.push_str(&rect);
-                    }
-                }
             }
+        }
+        // Every cell of small buckets, the first of big ones: the cost stays per drawn cell.
+        let end = if bucket <= 4 { (o + bucket).min(r.cells.len()) } else { o + 1 };
+        let msgs = || r.cells[o..end].iter().filter_map(|c| c.msg);
+        if !run.out.findings.lost.is_empty() && msgs().any(|m| run.out.findings.lost.contains(&m)) {
+            let _ = write!(doomed, "M{x:.1} {:.1}h{w:.2}", y + CELL_H + 2.0);
+        }
+        if selected.is_some() && msgs().any(|m| Some(m) == selected) {
+            sel.push_str(&rect);
         }
     }
     let mut out: Vec<(String, String, &'static str)> = by_color
@@ -153,9 +158,18 @@ pub fn ClusterView() -> impl IntoView {
     };
 
     let view_box = move || state.layout.with(|l| format!("0 0 {} {:.0}", layout::W, l.h));
+    // Which scenario to try this is, if it is one of them (unchanged).
+    let preset = Memo::new(move |_| {
+        state.scenario.with(|s| crate::presets::PRESETS.iter().find(|(id, _)| crate::presets::get(id).as_ref() == Some(s)).map(|(id, _)| *id))
+    });
+    let caption = move || match preset.get() {
+        Some(id) => crate::components::header::preset_title(i18n, id).to_string(),
+        None => t_string!(i18n, your_scenario).to_string(),
+    };
     view! {
         <div class="cluster-wrap">
             <h2 id="stage-title" class="sr-only">{t!(i18n, cluster_title)}</h2>
+            <p class="caption" data-testid="caption"><strong>{caption}</strong>" "<span class="muted">{t!(i18n, caption_hint)}</span></p>
             <div class="cluster" data-testid="cluster">
                 <svg class="cluster-svg" viewBox=view_box role="group" aria-label=move || t_string!(i18n, cluster_title) on:click=on_click>
                     {move || {
@@ -309,8 +323,9 @@ fn replica_row(run: &RunData, l: &Layout, c: &ClusterState, b: u32, tp: Tp, y: f
     let in_isr = part.is_some_and(|p| p.isr.contains(&b));
     let leader_leo = leader.and_then(|lb| c.replicas.get(&(lb, tp))).map(|lr| lr.cells.len() as u64);
     let leo = r.cells.len() as u64;
+    let alive = c.brokers.get(b as usize).is_some_and(|v| v.alive);
     let lag = match (is_leader, leader_leo) {
-        (false, Some(ll)) if ll > leo => Some(ll - leo),
+        (false, Some(ll)) if ll > leo && alive => Some(ll - leo),
         _ => None,
     };
     let cy = cells_y(y);
@@ -338,7 +353,12 @@ fn replica_row(run: &RunData, l: &Layout, c: &ClusterState, b: u32, tp: Tp, y: f
             <text class="role" x=layout::BROKER_X0 + 14.0 y=cy + 11.0 text-anchor="middle">{if is_leader { "★" } else { "·" }}</text>
             <text class="tp" x=layout::BROKER_X0 + 24.0 y=cy + 11.0>{name}</text>
             <text class="isr" x=STRIP_X0 - 8.0 y=cy + 11.0 text-anchor="end">
-                {match lag { Some(n) => format!("−{n}"), None => String::new() }}
+                {match lag {
+                    Some(n) if n >= 10_000 => format!("−{}k", n / 1000),
+                    Some(n) if n >= 1000 => format!("−{:.1}k", n as f64 / 1000.0),
+                    Some(n) => format!("−{n}"),
+                    None => String::new(),
+                }}
             </text>
             <rect class="strip" x=STRIP_X0 - 2.0 y=cy - 2.0 width=STRIP_X1 - STRIP_X0 + 4.0 height=CELL_H + 4.0 rx="3"></rect>
             {paths.into_iter().map(|(d, fill, class)| {
@@ -471,10 +491,12 @@ fn RightBox(kind: RightKind, layout: Rc<Layout>) -> impl IntoView {
                 .filter(|((g, _), _)| **g == *group2)
                 .map(|((_, tp), o)| format!("{}:{o}", tp.partition))
                 .collect();
-            if parts.is_empty() {
-                "—".to_string()
+            let text = if parts.is_empty() { "—".to_string() } else { parts.join(" ") };
+            // What fits in the box; the strips show every committed offset (▲).
+            if text.chars().count() > 24 {
+                format!("{}…", text.chars().take(23).collect::<String>())
             } else {
-                parts.join(" ")
+                text
             }
         })
     };
@@ -518,7 +540,7 @@ fn RightBox(kind: RightKind, layout: Rc<Layout>) -> impl IntoView {
             <text class="node-status" x=r.x + r.w - 8.0 y=r.y + 18.0 text-anchor="end">{status}</text>
             <text class="node-sub" x=r.x + 10.0 y=r.y + 35.0>{move || format!("{} {group}", t_string!(i18n, group))}</text>
             <text class="node-sub" x=r.x + 10.0 y=r.y + 51.0>{move || format!("{} {}", t_string!(i18n, assigned), assigned())}</text>
-            <text class="node-sub committed-text" x=r.x + 10.0 y=r.y + 67.0>{move || format!("{} {}", t_string!(i18n, committed_short), committed())}</text>
+            <text class="node-sub committed-text" x=r.x + 10.0 y=r.y + 67.0>{move || format!("▲ {}", committed())}</text>
         </g>
     }
 }

@@ -22,7 +22,9 @@ pub fn EventLog() -> impl IntoView {
     view! {
         <section class="panel event-log" aria-labelledby="log-title">
             <h2 id="log-title">{t!(i18n, log_title)}</h2>
-            <ol role="log" aria-live="polite" aria-relevant="additions" data-testid="event-log">
+            // Announced while stepping and scrubbing; silent while playing, when it changes
+            // every frame and would drown a screen reader.
+            <ol role="log" aria-live=move || if state.playing.get() { "off" } else { "polite" } aria-relevant="additions" data-testid="event-log">
                 {move || lines().into_iter().map(|(_, t, s)| view! {
                     <li><span class="t">{crate::story::secs(i18n.get_locale(), t as f64)}</span>" "{s}</li>
                 }).collect_view()}

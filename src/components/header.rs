@@ -16,7 +16,7 @@ fn parse_locale(s: &str) -> Option<Locale> {
     }
 }
 
-fn preset_title(i18n: leptos_i18n::I18nContext<Locale>, id: &str) -> &'static str {
+pub fn preset_title(i18n: leptos_i18n::I18nContext<Locale>, id: &str) -> &'static str {
     match id {
         "isolated-leader" => t_string!(i18n, preset_isolated_leader),
         "lost-ack" => t_string!(i18n, preset_lost_ack),

@@ -94,6 +94,21 @@ describe('loading scenarios', () => {
     }
   });
 
+  test('a panic shows an error panel, not a dead page', async () => {
+    const { page, problems } = await openApp(browser.context, `${server.url}?debug-panic`);
+    try {
+      const panel = page.getByTestId('panic-panel');
+      await panel.waitFor({ state: 'visible' });
+      assert.match(await panel.textContent(), /internal error/);
+      assert.match(await panel.textContent(), /debug-panic/);
+      assert.equal(await panel.locator('button').count(), 2, 'reload, and forget the saved work');
+      assert.ok(problems.some((p) => /debug-panic|unreachable/.test(p)), 'the panic did happen');
+      await screenshot(page, 'panic-panel');
+    } finally {
+      await page.close();
+    }
+  });
+
   test('an acks=1 isolated leader gives at-most-once', async () => {
     const json = readFileSync(join(SCENARIOS, 'acks1-isolated-leader.json'), 'utf8');
     const { page } = await openScenario(browser.context, server.url, json);

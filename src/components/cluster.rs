@@ -162,14 +162,19 @@ pub fn ClusterView() -> impl IntoView {
     let preset = Memo::new(move |_| {
         state.scenario.with(|s| crate::presets::PRESETS.iter().find(|(id, _)| crate::presets::get(id).as_ref() == Some(s)).map(|(id, _)| *id))
     });
-    let caption = move || match preset.get() {
-        Some(id) => crate::components::header::preset_title(i18n, id).to_string(),
-        None => t_string!(i18n, your_scenario).to_string(),
+    // In a lesson: its title, and what to do there (the cluster's clicks add no faults).
+    let lesson = use_context::<crate::lessons::LessonState>();
+    let lesson_title = move || lesson.and_then(|ls| crate::components::lessons::caption(ls, i18n));
+    let caption = move || match (lesson_title(), preset.get()) {
+        (Some(t), _) => t,
+        (None, Some(id)) => crate::components::header::preset_title(i18n, id).to_string(),
+        (None, None) => t_string!(i18n, your_scenario).to_string(),
     };
+    let hint = move || if lesson_title().is_some() { t_string!(i18n, ls_caption_hint) } else { t_string!(i18n, caption_hint) };
     view! {
         <div class="cluster-wrap">
             <h2 id="stage-title" class="sr-only">{t!(i18n, cluster_title)}</h2>
-            <p class="caption" data-testid="caption"><strong>{caption}</strong>" "<span class="muted">{t!(i18n, caption_hint)}</span></p>
+            <p class="caption" data-testid="caption"><strong>{caption}</strong>" "<span class="muted">{hint}</span></p>
             <div class="cluster" data-testid="cluster">
                 <svg class="cluster-svg" viewBox=view_box role="group" aria-label=move || t_string!(i18n, cluster_title) on:click=on_click>
                     {move || {

@@ -67,6 +67,18 @@ fn scroll_to_list() {
     }
 }
 
+/// The caption over the cluster in a lesson: "7. The lost ack", or the challenge's title.
+pub fn caption(ls: LessonState, i18n: I18nContext<Locale>) -> Option<String> {
+    if ls.mode.get() != Mode::Lesson {
+        return None;
+    }
+    ls.active.with(|a| match a.as_ref()? {
+        Active::Lesson(i) => lessons::all().get(*i).map(|l| format!("{}. {}", l.order, l.title.get(loc(i18n)))),
+        Active::Challenge(c, _) if !c.title.trim().is_empty() => Some(c.title.clone()),
+        Active::Challenge(..) => Some(t_string!(i18n, ls_challenge).to_string()),
+    })
+}
+
 fn loc(i18n: I18nContext<Locale>) -> &'static str {
     i18n.get_locale().as_str()
 }

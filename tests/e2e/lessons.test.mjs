@@ -80,6 +80,7 @@ describe('lessons', () => {
       assert.equal(await page.getByTestId('goal-status').getAttribute('data-met'), 'false');
       assert.match(await text(page, 'goal-status'), /not met yet/);
       assert.ok(Number(await text(page, 'audit-duplicated')) > 0, 'the start shows the duplicate');
+      assert.match(await text(page, 'caption'), /^7\. The lost ack/);
       // Only the lesson's controls are editable; the playground's settings are not on screen.
       const configs = await page.locator('[data-config]').evaluateAll((els) => els.map((e) => `${e.dataset.config}@${e.dataset.owner}`));
       assert.deepEqual(configs.sort(), lesson.controls.map((c) => `${c.config}@${c.owner}`).sort());

@@ -150,7 +150,7 @@ impl AppState {
                 record_engine_time(run.engine_ms);
                 self.edit_error.set(None);
                 self.scenario.set(draft);
-                self.install(run);
+                self.install(run, false);
                 true
             }
             Err(e) => {
@@ -169,13 +169,18 @@ impl AppState {
         self.input_error.set(None);
         self.list.set(None);
         self.selected.set(None);
-        self.install(run);
+        self.install(run, true);
         self.seek(0.0);
         Ok(())
     }
 
-    fn install(&self, run: RunData) {
-        self.layout.set(Rc::new(Layout::new(&run)));
+    fn install(&self, run: RunData, new_scenario: bool) {
+        // Most edits keep the same picture: then the cluster's SVG is not rebuilt. (A new
+        // scenario may rename what it draws, so it always is.)
+        let layout = Layout::new(&run);
+        if new_scenario || self.layout.with_untracked(|l| **l != layout) {
+            self.layout.set(Rc::new(layout));
+        }
         let end = run.end() as f64;
         self.run.set(Rc::new(run));
         self.generation.update(|g| *g += 1);

@@ -205,7 +205,7 @@ fn Links(layout: Rc<Layout>) -> impl IntoView {
     let spine_top = l.controller.y + l.controller.h;
     let spine_bottom = l.coordinator.y;
     view! {
-        <g class="links" aria-hidden="true">
+        <g class="links">
             <line class="spine" x1=layout::SPINE_X y1=spine_top x2=layout::SPINE_X y2=spine_bottom></line>
             {brokers.into_iter().map(|(b, y)| {
                 let cls = move || state.cluster.with(|c| {
@@ -215,8 +215,16 @@ fn Links(layout: Rc<Layout>) -> impl IntoView {
                 let client_cls = move || state.cluster.with(|c| if c.brokers.get(b).is_some_and(|v| v.alive) { "link" } else { "link down" });
                 let py = producer_ys.clone();
                 let ry = right_ys.clone();
+                let toggle = move || {
+                    let isolated = state.cluster.with_untracked(|c| c.brokers.get(b).is_some_and(|v| v.isolated));
+                    state.add_fault(if isolated { FaultKind::Heal } else { FaultKind::IsolateBroker { broker: b as u32 } });
+                };
                 view! {
                     <line class=cls x1=layout::BROKER_X1 y1=y x2=layout::SPINE_X y2=y></line>
+                    // A wide invisible line over the broker's link to the others: clicking it
+                    // cuts the link (isolate_broker) or heals it.
+                    <line class="link-hit" data-node="link" data-testid=format!("link-{b}") x1=layout::BROKER_X1 y1=y x2=layout::SPINE_X + 6.0 y2=y
+                        on:click=move |ev| { ev.stop_propagation(); toggle() }></line>
                     {py.into_iter().map(|p| view! { <line class=client_cls x1=layout::PRODUCER_X1 y1=p x2=layout::BROKER_X0 y2=y></line> }).collect_view()}
                     {ry.into_iter().map(|r| view! { <line class=client_cls x1=layout::BROKER_X1 y1=y x2=layout::CLIENT_X0 y2=r></line> }).collect_view()}
                 }

@@ -117,6 +117,11 @@ describe('interacting with the playground', () => {
       await isolate2.getByTestId('fault-remove').click();
       await page.waitForFunction((k) => document.querySelectorAll('[data-testid=fault-item]').length === k - 1, n);
 
+      // Clicking a broker's link to the others cuts it too.
+      await page.getByTestId('link-1').click({ force: true });
+      await page.locator('[data-testid=fault-item][data-kind=isolate_broker]', { hasText: 'b1' }).waitFor();
+      assert.match(await page.getByTestId('broker-1').getAttribute('class'), /isolated/);
+
       // A producer click pauses it (the zombie case).
       await page.locator('[data-testid=producer-0] [role=button]').first().click();
       await page.locator('[data-testid=fault-item][data-kind=pause_producer]').waitFor();

@@ -3,7 +3,8 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { audit, launchBrowser, openApp, realProblems, screenshot, serveStatic, text } from './lib.mjs';
+import { chromium } from 'playwright-core';
+import { CHROMIUM, audit, launchBrowser, openApp, realProblems, screenshot, serveStatic, text } from './lib.mjs';
 
 describe('sharing and keeping the work', () => {
   let browser;
@@ -88,6 +89,20 @@ describe('sharing and keeping the work', () => {
       assert.equal(await page.getByTestId('locale').inputValue(), 'ko');
     } finally {
       await fresh.close();
+    }
+  });
+
+  test('a browser set to Korean opens in Korean', async () => {
+    const ko = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      const context = await ko.newContext({ locale: 'ko-KR' });
+      const page = await context.newPage();
+      await page.goto(server.url);
+      await page.getByTestId('verdict').waitFor();
+      await page.waitForFunction(() => document.querySelector('[data-testid=locale]').value === 'ko');
+      assert.match(await text(page, 'app-tagline'), /카프카/);
+    } finally {
+      await ko.close();
     }
   });
 

@@ -56,9 +56,14 @@ fn bench(name: &str, json: &str, rounds: usize) {
 }
 
 fn main() {
-    // `cargo bench -p ackademy-engine -- NAME` runs only the benchmarks whose name contains NAME.
+    // `cargo bench -p ackademy-engine -- NAME` runs only the benchmark NAME (or, when no
+    // name matches exactly, those whose name contains it).
     let filter: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
-    let wanted = |n: &str| filter.is_empty() || filter.iter().any(|f| n.contains(f.as_str()));
+    let names = ["lesson", "lesson-txn", "stress-1M"];
+    let exact = filter.iter().any(|f| names.contains(&f.as_str()));
+    let wanted = |n: &str| {
+        filter.is_empty() || filter.iter().any(|f| if exact { n == f } else { n.contains(f.as_str()) })
+    };
     for (name, json, rounds) in [("lesson", LESSON, 50), ("lesson-txn", LESSON_TXN, 50), ("stress-1M", STRESS, 5)] {
         if wanted(name) {
             let rounds = if filter.is_empty() { rounds } else { rounds * 10 };

@@ -397,6 +397,9 @@ impl Sim {
 
     /// Answers every waiting `acks=all` request whose offsets the HW has reached.
     fn complete_purgatory(&mut self, b: BrokerId) {
+        if self.brokers[b as usize].purgatory.is_empty() {
+            return;
+        }
         let mut done = Vec::new();
         {
             let br = &mut self.brokers[b as usize];
@@ -548,20 +551,22 @@ impl Sim {
 
     /// Re-tries parked fetches of `tp` after its log or high watermark moved.
     pub fn try_parked(&mut self, b: BrokerId, tp: Tp) {
-        if !self.brokers[b as usize].parked.iter().any(|p| p.req.tp == tp) {
-            return;
-        }
-        let ids: Vec<u64> = self.brokers[b as usize].parked.iter().filter(|p| p.req.tp == tp).map(|p| p.id).collect();
-        for id in ids {
-            let br = &self.brokers[b as usize];
-            let Some(pos) = br.parked.iter().position(|p| p.id == id) else { continue };
-            let req = br.parked[pos].req.clone();
-            if let Some(resp) = self.fetch_now(b, &req, false) {
-                let br = &mut self.brokers[b as usize];
-                if let Some(pos) = br.parked.iter().position(|p| p.id == id) {
-                    let p = br.parked.remove(pos);
+        // In parking order. Completing a parked fetch (arrival = false) changes neither the
+        // log nor the parked list, so the walk can go by index.
+        let mut k = 0;
+        while k < self.brokers[b as usize].parked.len() {
+            let parked = &self.brokers[b as usize].parked[k];
+            if parked.req.tp != tp {
+                k += 1;
+                continue;
+            }
+            let req = parked.req.clone();
+            match self.fetch_now(b, &req, false) {
+                Some(resp) => {
+                    let p = self.brokers[b as usize].parked.remove(k);
                     self.send(Node::Broker(b), p.from, Msg::FetchResp(resp));
                 }
+                None => k += 1,
             }
         }
     }

@@ -35,6 +35,7 @@ pub mod transaction;
 pub mod txn_coordinator;
 pub mod types;
 pub mod validate;
+pub mod vecmap;
 pub mod view;
 
 pub use audit::{Findings, Report};

@@ -25,7 +25,7 @@ use crate::trace::{DropReason, Kind, Wire};
 use crate::transaction::{TxnClient, TxnPhase};
 use crate::types::{BrokerId, MsgId, Node, Tp};
 use rand_pcg::Pcg32;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 /// Timer events of a producer instance.
@@ -79,7 +79,7 @@ pub struct ProducerInstance {
     pub producer_epoch: i16,
     pub pid_pending: bool,
     pub acc: Accumulator,
-    pub inflight: BTreeMap<u64, InFlight>,
+    pub inflight: crate::vecmap::VecMap<u64, InFlight>,
     pub next_req: u64,
     pub conns: Vec<Conn>,
     /// Leader of each partition of the topic as last learned; `None` before metadata.
@@ -177,7 +177,7 @@ impl Sim {
             producer_epoch: 0,
             pid_pending: cfg.idempotence,
             acc: Accumulator::default(),
-            inflight: BTreeMap::new(),
+            inflight: crate::vecmap::VecMap::new(),
             next_req: 0,
             conns: vec![Conn::default(); brokers],
             leaders: None,
@@ -381,7 +381,9 @@ impl Sim {
         }
         let mut next_wake: Option<Time> = None;
         let mut wake = |t: Time| next_wake = Some(next_wake.map_or(t, |w: Time| w.min(t)));
-        let mut by_leader: Vec<(BrokerId, u32)> = Vec::new();
+        // Reused between rounds: the sender runs after every send() and response.
+        let mut by_leader = std::mem::take(&mut self.sender_scratch);
+        by_leader.clear();
         let mut need_metadata = false;
         let mut to_add: Vec<u32> = Vec::new();
         {
@@ -430,13 +432,6 @@ impl Sim {
             }
         }
         by_leader.sort_unstable();
-        let mut groups: Vec<(BrokerId, Vec<u32>)> = Vec::new();
-        for (l, part) in by_leader {
-            match groups.last_mut() {
-                Some((gl, parts)) if *gl == l => parts.push(part),
-                _ => groups.push((l, vec![part])),
-            }
-        }
         if !to_add.is_empty() {
             self.txn_add_partitions(p, inst, to_add);
         }
@@ -448,7 +443,15 @@ impl Sim {
                 wake(retry_at);
             }
         }
-        for (leader, parts) in groups {
+        // One request per leader, with the ready partitions it leads (`by_leader` is sorted).
+        let mut next_group = 0;
+        while next_group < by_leader.len() {
+            let leader = by_leader[next_group].0;
+            let start = next_group;
+            while next_group < by_leader.len() && by_leader[next_group].0 == leader {
+                next_group += 1;
+            }
+            let parts = &by_leader[start..next_group];
             let i = self.inst(p, inst);
             let conn = &mut i.conns[leader as usize];
             if !conn.up {
@@ -469,7 +472,7 @@ impl Sim {
             }
             // One batch per partition per request, as Kafka drains.
             let mut batches = Vec::new();
-            for part in parts {
+            for &(_, part) in parts {
                 let mut b = i.acc.queues[part as usize].pop_front().expect("front exists");
                 b.closed = true;
                 if cfg.idempotence && b.base_sequence == NO_SEQUENCE {
@@ -501,7 +504,7 @@ impl Sim {
                     producer_epoch: b.producer_epoch,
                     base_sequence: if cfg.idempotence { b.base_sequence } else { NO_SEQUENCE },
                     transactional,
-                    records: b.records.clone().into(),
+                    records: std::rc::Rc::from(&b.records[..]),
                     bytes: b.bytes,
                 })
                 .collect();
@@ -529,6 +532,7 @@ impl Sim {
                 self.q.after(cfg.request_timeout_ms, Ev::Producer(p, inst, ProducerEv::RequestTimeout(req_id)));
             }
         }
+        self.sender_scratch = by_leader;
         // Wake for the next delivery-timeout expiry too.
         {
             let i = self.inst(p, inst);

@@ -61,6 +61,8 @@ pub struct Sim {
     /// Bodies of messages on the wire (reused slots, so sending allocates nothing).
     wire: Vec<Option<Msg>>,
     free_slots: Vec<u32>,
+    /// The producer sender's (leader, partition) list, reused between rounds.
+    pub sender_scratch: Vec<(BrokerId, u32)>,
 }
 
 impl Sim {
@@ -69,6 +71,11 @@ impl Sim {
         let partitions = cfg.topics.iter().map(|t| t.partitions).collect();
         let rng = Streams::new(cfg.seed);
         let end = cfg.until_ms.unwrap_or(DEFAULT_UNTIL_MS);
+        // Room for the trace up front: about nine events per message (send, produce and
+        // response, append, replication fetches, HW, poll, apply, ack), capped so that a
+        // huge scenario grows as it goes instead of reserving memory it may not use.
+        let messages: u64 = cfg.producers.iter().map(|p| p.messages).sum();
+        let trace = Trace::with_capacity((messages.saturating_mul(9) + 1_024).min(1 << 20) as usize);
         let mut sim = Sim {
             q: EventQueue::default(),
             net,
@@ -77,7 +84,7 @@ impl Sim {
             producers: Vec::new(),
             consumers: Vec::new(),
             groups: Vec::new(),
-            trace: Trace::default(),
+            trace,
             rng,
             partitions,
             faults_done: 0,
@@ -90,6 +97,7 @@ impl Sim {
             stopped_at: None,
             wire: Vec::new(),
             free_slots: Vec::new(),
+            sender_scratch: Vec::new(),
             cfg,
         };
         sim.start();

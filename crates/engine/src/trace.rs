@@ -181,6 +181,10 @@ pub struct Trace {
 }
 
 impl Trace {
+    pub fn with_capacity(n: usize) -> Self {
+        Self { events: Vec::with_capacity(n), hasher: PortableHasher::default() }
+    }
+
     pub fn push(&mut self, t: Time, kind: Kind) {
         let e = Event { t, kind };
         e.hash(&mut self.hasher);

@@ -820,7 +820,23 @@ impl Sim {
             && b.base_sequence != NO_SEQUENCE
             && b.producer_epoch == i.producer_epoch
             && b.base_sequence != i.last_acked_seq.get(b.partition as usize).copied().unwrap_or(-1) + 1;
-        let can_retry = (e.retriable() || earlier_pending || not_next) && (b.attempts as u64) < retries && now < b.created + delivery;
+        // Otherwise (the batch is the next one and still gets OUT_OF_ORDER_SEQUENCE_NUMBER)
+        // there is a real gap: the idempotent producer retries it after bumping its epoch
+        // (KIP-360, `requestEpochBumpForPartition`), which numbers the partition's
+        // unacknowledged batches again from 0. The broker cannot recognise those as
+        // duplicates, so a batch that was in fact written is written again.
+        let gap = idem
+            && !transactional
+            && e == KafkaError::OutOfOrderSequenceNumber
+            && b.base_sequence != NO_SEQUENCE
+            && b.producer_epoch == i.producer_epoch
+            && !earlier_pending
+            && !not_next;
+        if gap {
+            i.epoch_bump_pending = true;
+        }
+        let can_retry =
+            (e.retriable() || earlier_pending || not_next || gap) && (b.attempts as u64) < retries && now < b.created + delivery;
         if can_retry && !stale_epoch {
             b.attempts += 1;
             b.retry_at = now + backoff;

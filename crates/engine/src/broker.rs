@@ -777,17 +777,14 @@ impl Sim {
 
 /// The broker's idempotence check (`ProducerStateManager`): `Ok(Some(offset))` for a
 /// duplicate of one of the last five batches, `Ok(None)` for the next batch in sequence.
+/// A producer id the partition has no state for (none of its batches is in this log) is
+/// accepted at any sequence, as Kafka 2.8+ does (`ProducerAppendInfo.checkSequence`: "If
+/// there is no current producer epoch ... accept writes with any sequence number").
 fn check_sequence(log: &Log, pb: &ProduceBatch) -> Result<Option<u64>, KafkaError> {
     let first = pb.base_sequence;
     let last = first + pb.records.len() as i32 - 1;
     match log.producers.get(&pb.producer_id) {
-        None => {
-            if first == 0 {
-                Ok(None)
-            } else {
-                Err(KafkaError::OutOfOrderSequenceNumber)
-            }
-        }
+        None => Ok(None),
         Some(e) => {
             if pb.producer_epoch < e.epoch {
                 return Err(if pb.transactional {

@@ -213,19 +213,10 @@ impl Active {
             Active::Challenge(c, _) => c.scenario.clone(),
         }
     }
-    /// The fault kinds the learner may remove: those the solution removes.
+    /// The fault kinds whose scheduled faults the learner may remove (the lesson's
+    /// `removable_faults`).
     pub fn removable_faults(&self) -> Vec<String> {
-        self.lesson()
-            .map(|l| {
-                l.solution
-                    .iter()
-                    .filter_map(|s| match s {
-                        Step::RemoveFault { remove_fault } => Some(remove_fault.clone()),
-                        _ => None,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.lesson().map(|l| l.removable_faults.clone()).unwrap_or_default()
     }
     /// The address fragment that reopens it.
     pub fn fragment(&self) -> String {

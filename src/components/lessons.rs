@@ -612,7 +612,6 @@ fn describe_step(i18n: I18nContext<Locale>, step: &Step) -> String {
         Step::Set { config, owner, value } if value.is_empty() => t_string!(i18n, ls_step_default, config = config, owner = owner).to_string(),
         Step::Set { config, owner, value } => t_string!(i18n, ls_step_set, config = config, owner = owner, value = value).to_string(),
         Step::RemoveFault { remove_fault } => t_string!(i18n, ls_step_remove, kind = remove_fault).to_string(),
-        Step::AddFault { add_fault } => t_string!(i18n, ls_step_add, kind = add_fault.kind.name(), at = add_fault.at_ms).to_string(),
     }
 }
 

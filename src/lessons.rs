@@ -5,7 +5,7 @@
 
 use crate::settings::{self as cat, Control as Widget, Owner};
 use ackademy_engine::lesson::{Control, Lesson, Step};
-use ackademy_engine::scenario::Scenario;
+use ackademy_engine::scenario::{Fault, Scenario};
 use ackademy_engine::{goal, settings, Report};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -236,6 +236,34 @@ impl From<Wanted> for Active {
     }
 }
 
+/// Which of the lesson's faults (`original`, in its order) are still scheduled in `current`.
+/// In a lesson the learner can only take faults out (and put them back), so `current` is a
+/// subsequence of `original`; anything else counts as matched where it matches in order.
+pub fn faults_present(original: &[Fault], current: &[Fault]) -> Vec<bool> {
+    let mut rest = current.iter().peekable();
+    original
+        .iter()
+        .map(|f| {
+            let here = rest.peek() == Some(&f);
+            if here {
+                rest.next();
+            }
+            here
+        })
+        .collect()
+}
+
+/// The lesson's faults with fault `index` taken out (`present` = false) or put back, the
+/// others as `present` says, in the lesson's order.
+pub fn faults_toggled(original: &[Fault], present: &[bool], index: usize, keep: bool) -> Vec<Fault> {
+    original
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| if *i == index { keep } else { present.get(*i).copied().unwrap_or(true) })
+        .map(|(_, f)| f.clone())
+        .collect()
+}
+
 /// The `&&`-separated parts of a goal, when it is a plain conjunction (no `||`, no
 /// parentheses): each is shown with its own tick.
 pub fn clauses(goal: &str) -> Vec<String> {
@@ -438,6 +466,27 @@ mod tests {
         let bad_scenario = crate::share::pack(r#"{"version":1,"prompt":"p","goal":"lost == 0","scenario":{"version":1,"brokers":2}}"#);
         assert!(matches!(Challenge::decode(&bad_scenario), Err(ChallengeError::Field("scenario", _))));
         assert!(matches!(from_hash("#lesson=nope"), Some(Err(_))));
+    }
+
+    #[test]
+    fn removed_faults_are_found_and_put_back_in_the_lessons_order() {
+        let l = &all()[index_of("keys-and-partitions").expect("lesson 2")];
+        assert_eq!(l.removable_faults, vec!["add_partitions".to_string()]);
+        let original = &l.scenario.faults;
+        assert_eq!(original.len(), 2);
+        let all_there = faults_present(original, original);
+        assert_eq!(all_there, vec![true, true]);
+        let without = faults_toggled(original, &all_there, 0, false);
+        assert_eq!(without, vec![original[1].clone()]);
+        let present = faults_present(original, &without);
+        assert_eq!(present, vec![false, true]);
+        assert_eq!(faults_toggled(original, &present, 0, true), *original, "put back where it was");
+        // The solution's way (every fault of the kind) gives the same schedule.
+        let mut solved = l.scenario.clone();
+        ackademy_engine::lesson::apply(&mut solved, &l.solution).expect("applies");
+        assert_eq!(faults_present(original, &solved.faults), vec![false, true]);
+        assert!(Active::Lesson(index_of("keys-and-partitions").expect("lesson 2")).removable_faults().contains(&"add_partitions".to_string()));
+        assert!(Active::Lesson(6).removable_faults().is_empty());
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::lessons::{self, Active, LessonState, Mode};
 use crate::settings::{self as cat, Control as Widget};
 use crate::state::AppState;
 use ackademy_engine::lesson::Step;
+use ackademy_engine::scenario::Fault;
 use ackademy_engine::{goal, settings};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
@@ -245,6 +246,7 @@ fn LessonCard(active: Active, met: Memo<bool>, eval: Memo<Option<Result<bool, St
     let goal_text = active.goal();
     let controls = active.controls();
     let removable = active.removable_faults();
+    let story_faults = active.scenario().faults;
     let fixed_skip = controls.clone();
 
     view! {
@@ -265,7 +267,7 @@ fn LessonCard(active: Active, met: Memo<bool>, eval: Memo<Option<Result<bool, St
                 }}
                 <LessonError />
             </div>
-            <LessonFaults removable=removable />
+            <LessonFaults original=story_faults removable=removable />
             <details class="fixed-settings">
                 <summary>{t!(i18n, ls_fixed)}</summary>
                 <p class="muted small">{t!(i18n, ls_fixed_intro)}</p>
@@ -531,39 +533,68 @@ fn LessonError() -> impl IntoView {
     }
 }
 
-/// The faults of the story: fixed, except those the lesson lets the learner remove.
+/// The faults of the story, in the lesson's order: fixed, except those of the kinds the
+/// lesson lets the learner remove (`removable_faults`): each of those has a labelled
+/// *Remove* button, and once removed stays listed, struck through, with *Put back*.
 #[component]
-fn LessonFaults(removable: Vec<String>) -> impl IntoView {
+fn LessonFaults(original: Vec<Fault>, removable: Vec<String>) -> impl IntoView {
     let i18n = use_i18n();
     let state = expect_context::<AppState>();
+    let original = Arc::new(original);
+    let any_removable = !removable.is_empty();
     let removable = Arc::new(removable);
+    let o1 = original.clone();
+    let present = Memo::new(move |_| state.draft.with(|s| lessons::faults_present(&o1, &s.faults)));
+    // Takes fault `i` out of the story or puts it back, then keeps the keyboard focus on
+    // the button that undoes it (the list is drawn again).
+    let story = StoredValue::new(original.clone());
+    let toggle = move |i: usize, keep: bool| {
+        let faults = story.with_value(|o| lessons::faults_toggled(o, &present.get_untracked(), i, keep));
+        state.edit(|s| s.faults = faults);
+        focus_later(format!("[data-fault-index=\"{i}\"] button.{}", if keep { "remove" } else { "restore" }));
+    };
     move || {
-        let faults = state.draft.with(|s| s.faults.clone());
         let l = i18n.get_locale();
+        let shown = present.get();
+        let original = original.clone();
         let removable = removable.clone();
         view! {
             <div class="lesson-faults">
                 <h3>{t!(i18n, ls_faults)}</h3>
-                {if faults.is_empty() {
+                {if original.is_empty() {
                     view! { <p class="muted small">{t!(i18n, ls_faults_none)}</p> }.into_any()
                 } else {
                     view! {
                         <ol class="fault-list">
-                            {faults.into_iter().enumerate().map(|(i, f)| {
+                            {original.iter().cloned().enumerate().map(|(i, f)| {
                                 let at = f.at_ms;
                                 let kind = f.kind.name();
+                                let here = shown.get(i).copied().unwrap_or(true);
+                                let when = crate::story::secs(l, at as f64);
                                 let can_remove = removable.iter().any(|k| k == kind);
+                                let w1 = when.clone();
+                                let w2 = when.clone();
                                 view! {
-                                    <li data-testid="lesson-fault" data-kind=kind>
+                                    <li data-testid="lesson-fault" data-kind=kind data-fault-index=i data-removed=(!here).to_string() class:removed=!here>
                                         <button class="time-link" on:click=move |_| { state.playing.set(false); state.seek(at as f64) }>
-                                            {crate::story::secs(l, at as f64)}
+                                            {when}
                                         </button>
                                         <span class="fault-kind"><code>{kind}</code></span>
                                         <span class="fault-args">{crate::components::faults::describe(&f.kind)}</span>
-                                        {can_remove.then(|| view! {
+                                        {(can_remove && here).then(|| view! {
                                             <button class="remove" data-testid="lesson-fault-remove" data-kind=kind
-                                                on:click=move |_| { state.edit(|s| { if i < s.faults.len() { s.faults.remove(i); } }); }
-                                                aria-label=move || format!("{} {}", t_string!(i18n, remove), kind)>"✕"</button>
+                                                on:click=move |_| toggle(i, false)
+                                                aria-label=move || t_string!(i18n, ls_fault_remove_label, kind = kind, at = w1.clone()).to_string()>
+                                                <span aria-hidden="true">"✕ "</span>{t!(i18n, ls_fault_remove)}
+                                            </button>
+                                        })}
+                                        {(can_remove && !here).then(|| view! {
+                                            <span class="sr-only">{t!(i18n, ls_fault_removed)}</span>
+                                            <button class="restore" data-testid="lesson-fault-restore" data-kind=kind
+                                                on:click=move |_| toggle(i, true)
+                                                aria-label=move || t_string!(i18n, ls_fault_restore_label, kind = kind, at = w2.clone()).to_string()>
+                                                <span aria-hidden="true">"↶ "</span>{t!(i18n, ls_fault_restore)}
+                                            </button>
                                         })}
                                     </li>
                                 }
@@ -571,10 +602,27 @@ fn LessonFaults(removable: Vec<String>) -> impl IntoView {
                         </ol>
                     }.into_any()
                 }}
-                <p class="muted small">{t!(i18n, ls_faults_fixed)}</p>
+                <p class="muted small">{if any_removable { t!(i18n, ls_faults_removable).into_any() } else { t!(i18n, ls_faults_fixed).into_any() }}</p>
             </div>
         }
     }
+}
+
+/// Focuses the element `selector` names once the page is drawn again.
+fn focus_later(selector: String) {
+    #[cfg(target_arch = "wasm32")]
+    leptos::prelude::request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(&selector).ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = selector;
 }
 
 #[component]

@@ -131,6 +131,63 @@ describe('lessons', () => {
     }
   });
 
+  test('lesson 2: the learner removes the add_partitions fault from the keyboard, puts it back, and solves it', async () => {
+    const lesson = LESSONS.find((l) => l.id === 'keys-and-partitions');
+    assert.deepEqual(lesson.removable_faults, ['add_partitions']);
+    const { page, problems } = await openApp(browser.context, server.url);
+    try {
+      await openLesson(page, lesson);
+      await goalIs(page, 'false');
+      const item = (kind) => page.locator(`[data-testid=lesson-fault][data-kind="${kind}"]`);
+      const focused = () => page.evaluate(() => document.activeElement?.dataset.testid ?? document.activeElement?.tagName);
+      // Both faults of the story are listed; only the removable kind has a button.
+      assert.equal(await page.getByTestId('lesson-fault').count(), lesson.scenario.faults.length);
+      assert.equal(await item('slow_message').getByTestId('lesson-fault-remove').count(), 0, 'the slow call stays');
+      const remove = item('add_partitions').getByTestId('lesson-fault-remove');
+      assert.match(await remove.getAttribute('aria-label'), /^Remove the add_partitions fault at 60(\.0+)? s$/);
+      assert.equal(await text(page, 'lesson-fault-remove'), '✕ Remove');
+      await screenshot(page, 'lesson-2-start');
+
+      // Reached with Tab from the fault's time, pressed with Enter.
+      await item('add_partitions').locator('.time-link').focus();
+      await page.keyboard.press('Tab');
+      assert.equal(await focused(), 'lesson-fault-remove');
+      await page.keyboard.press('Enter');
+      await page.locator('[data-testid=lesson-fault][data-kind=add_partitions][data-removed=true]').waitFor();
+      assert.equal(await focused(), 'lesson-fault-restore', 'the focus moves to the button that undoes it');
+      await goalIs(page, 'true');
+      await screenshot(page, 'lesson-2-fault-removed');
+
+      // Put back (the keyboard again): the problem is back.
+      await page.keyboard.press('Enter');
+      await page.locator('[data-testid=lesson-fault][data-kind=add_partitions][data-removed=false]').waitFor();
+      await goalIs(page, 'false');
+      assert.equal(await focused(), 'lesson-fault-remove');
+      assert.deepEqual(
+        await page.getByTestId('lesson-fault').evaluateAll((els) => els.map((e) => e.dataset.kind)),
+        lesson.scenario.faults.map((f) => f.kind),
+        'put back where it was in the story',
+      );
+
+      // The whole solution, clicked like a learner: remove the fault, create 3 partitions.
+      await remove.click();
+      await control(page, 'partitions', 'orders').fill('3');
+      await goalIs(page, 'true');
+      assert.equal(await text(page, 'audit-reordered'), '0');
+      assert.equal(await entry(page, lesson.id).getAttribute('data-done'), 'true');
+
+      // The same controls in Korean.
+      await page.selectOption('[data-testid=locale]', 'ko');
+      const restore = item('add_partitions').getByTestId('lesson-fault-restore');
+      await page.waitForFunction(() => document.querySelector('[data-testid=lesson-fault-restore]')?.textContent.includes('되돌리기'));
+      assert.match(await restore.getAttribute('aria-label'), /^60(\.0+)?초의 add_partitions 장애 되돌리기$/);
+      await screenshot(page, 'lesson-2-solved-ko');
+      assert.deepEqual(realProblems(problems), []);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('a newcomer goes from lesson 1 to the last with the next button', async () => {
     const { page } = await openApp(browser.context, server.url);
     try {

@@ -3,7 +3,7 @@
 //! the address of an open lesson (`#lesson=<id>`), the controls a lesson lets the learner
 //! touch, and the state of the lessons view shared through context.
 
-use crate::settings::{self as cat, Control as Widget, Owner};
+use crate::settings::{self as cat, Owner};
 use ackademy_engine::lesson::{Control, Lesson, Step};
 use ackademy_engine::scenario::{Fault, Scenario};
 use ackademy_engine::{goal, settings, Report};
@@ -273,16 +273,9 @@ pub fn clauses(goal: &str) -> Vec<String> {
     goal.split("&&").map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect()
 }
 
-/// How a lesson control is edited, and Kafka's default: the playground's catalogue (a
-/// setting it lacks is edited as text, with no default shown).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ControlSpec {
-    pub owner: Owner,
-    pub widget: Widget,
-    pub default: &'static str,
-}
-
-pub fn spec(s: &Scenario, config: &str, owner: &str) -> Option<ControlSpec> {
+/// The playground's setting (and whose it is) behind a lesson's control: `None` when the
+/// owner does not exist or the playground has no control for that setting.
+pub fn setting_of(s: &Scenario, config: &str, owner: &str) -> Option<(Owner, cat::Setting)> {
     let o = match settings::owner_of(s, config, owner)? {
         settings::Owner::Cluster => Owner::Cluster,
         settings::Owner::Topic(i) => Owner::Topic(i),
@@ -290,10 +283,7 @@ pub fn spec(s: &Scenario, config: &str, owner: &str) -> Option<ControlSpec> {
         settings::Owner::Consumer(i) => Owner::Consumer(i),
         settings::Owner::Processor(i) => Owner::Processor(i),
     };
-    if let Some(st) = cat::catalogue(o).iter().find(|st| st.prop == config) {
-        return Some(ControlSpec { owner: o, widget: st.control, default: st.default });
-    }
-    Some(ControlSpec { owner: o, widget: Widget::Text, default: "" })
+    cat::catalogue(o).iter().find(|st| st.prop == config).map(|st| (o, *st))
 }
 
 /// Every setting the scenario sets explicitly, by owner, except `skip`: what a lesson
@@ -380,6 +370,7 @@ impl LessonState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::Control as Widget;
 
     #[test]
     fn every_embedded_lesson_parses_in_curriculum_order() {
@@ -388,8 +379,8 @@ mod tests {
         for (i, l) in all().iter().enumerate() {
             assert_eq!(l.order as usize, i + 1, "{}: orders run 1, 2, 3, ...", l.id);
             for c in &l.controls {
-                let sp = spec(&l.scenario, &c.config, &c.owner);
-                assert!(sp.is_some_and(|sp| !sp.default.is_empty()), "{}: {} of {} is in the playground's catalogue", l.id, c.config, c.owner);
+                let sp = setting_of(&l.scenario, &c.config, &c.owner);
+                assert!(sp.is_some(), "{}: {} of {} is in the playground's catalogue", l.id, c.config, c.owner);
             }
         }
         assert_eq!(all()[6].id, "lost-ack");
@@ -401,11 +392,11 @@ mod tests {
         for l in all() {
             for step in &l.solution {
                 if let Step::Set { config, owner, value } = step {
-                    let sp = spec(&l.scenario, config, owner).expect("spec");
-                    if let Widget::Select(options) = sp.widget {
+                    let (_, sp) = setting_of(&l.scenario, config, owner).expect("a control");
+                    if let Widget::Select(options) = sp.control {
                         assert!(options.contains(&value.as_str()), "{}: {config}={value} is not an option", l.id);
                     }
-                    if sp.widget == Widget::Bool {
+                    if sp.control == Widget::Bool {
                         assert!(value == "true" || value == "false", "{}: {config}={value}", l.id);
                     }
                 }

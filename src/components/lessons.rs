@@ -6,11 +6,12 @@
 
 use crate::i18n::*;
 use crate::lessons::{self, Active, LessonState, Mode};
-use crate::settings::{self as cat, Control as Widget};
+use crate::components::settings::SettingControl;
+use crate::settings as cat;
 use crate::state::AppState;
 use ackademy_engine::lesson::Step;
 use ackademy_engine::scenario::Fault;
-use ackademy_engine::{goal, settings};
+use ackademy_engine::goal;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use std::sync::Arc;
@@ -391,122 +392,13 @@ fn Celebration(met: Memo<bool>, index: Option<usize>) -> impl IntoView {
     }
 }
 
-/// Finds the `&'static` name of a setting the playground knows.
-fn static_name(config: &str) -> Option<&'static str> {
-    [cat::CLUSTER, cat::TOPIC, cat::PRODUCER, cat::CONSUMER, cat::PROCESSOR]
-        .into_iter()
-        .flat_map(|l| l.iter())
-        .map(|st| st.prop)
-        .find(|n| *n == config)
-}
-
-/// A property name that may wrap after its dots, never inside a word.
-fn breakable(prop: &'static str) -> impl IntoView {
-    let parts: Vec<&'static str> = prop.split_inclusive('.').collect();
-    parts.into_iter().map(|p| view! { {p}<wbr /> }).collect_view()
-}
-
-/// One control the lesson allows, with the playground's hooks (`data-config`, `data-owner`).
+/// One control the lesson allows: the playground's own setting control (same widget, hooks
+/// `data-config`/`data-owner`, default, help and Kafka's error), labelled with its owner.
 #[component]
 fn LessonControl(config: String, owner: String) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let i18n = use_i18n();
-    let (Some(prop), Some(spec)) = (static_name(&config), state.draft.with_untracked(|s| lessons::spec(s, &config, &owner))) else {
-        return ().into_any();
-    };
-    let owner: Arc<str> = owner.into();
-    let dom_id = format!("lesson-{}-{}", owner.replace(|c: char| !c.is_ascii_alphanumeric(), "_"), prop.replace('.', "-"));
-    let o1 = owner.clone();
-    let explicit = move || state.draft.with(|s| settings::get(s, prop, &o1));
-    let effective = move || state.run.with(|r| cat::effective(&r.out.cfg, spec.owner, prop));
-    let ex1 = explicit.clone();
-    let shown = move || ex1().or_else(effective).unwrap_or_default();
-    let o2 = owner.clone();
-    let error = move || {
-        let engine = state.edit_error.get().and_then(|e| {
-            let target = state.draft.with(|s| cat::error_target(s, &e.path));
-            (target.as_ref().map(|(o, p)| (o.as_str(), p.as_str())) == Some((&*o2, prop))).then(|| e.message.clone())
-        });
-        let typed = state.input_error.get().and_then(|(o, p, m)| (*o == *o2 && p == prop).then_some(m));
-        engine.or(typed)
-    };
-    let o3 = owner.clone();
-    let set = move |v: Option<String>| {
-        let mut problem = None;
-        state.edit(|s| {
-            if let Err(e) = settings::set(s, prop, &o3, v.as_deref().unwrap_or("")) {
-                problem = Some(e);
-            }
-        });
-        state.input_error.set(problem.map(|m| (o3.to_string(), prop.to_string(), m)));
-    };
-    let oid = owner.to_string();
-    let set1 = set.clone();
-    let control = match spec.widget {
-        Widget::Select(options) => view! {
-            <select id=dom_id.clone() data-config=prop data-owner=oid.clone() prop:value=shown
-                on:change=move |ev| set1(Some(event_target_value(&ev)))>
-                {options.iter().map(|o| view! { <option value=*o>{*o}</option> }).collect_view()}
-            </select>
-        }
-        .into_any(),
-        Widget::Bool => view! {
-            <input type="checkbox" id=dom_id.clone() data-config=prop data-owner=oid.clone()
-                prop:checked=move || shown() == "true"
-                on:change=move |ev| set1(Some(event_target_checked(&ev).to_string())) />
-        }
-        .into_any(),
-        Widget::Number => {
-            let set2 = set1.clone();
-            view! {
-                <input type="number" inputmode="numeric" min="0" id=dom_id.clone() data-config=prop data-owner=oid.clone()
-                    prop:value=shown placeholder=spec.default
-                    on:input=move |ev| {
-                        let v = event_target_value(&ev);
-                        if !v.trim().is_empty() { set1(Some(v)) }
-                    }
-                    on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        if v.trim().is_empty() { set2(None) }
-                    } />
-            }
-            .into_any()
-        }
-        Widget::Text => {
-            let ex2 = explicit.clone();
-            view! {
-                <input type="text" id=dom_id.clone() data-config=prop data-owner=oid.clone()
-                    prop:value=move || ex2().unwrap_or_default() placeholder=spec.default spellcheck="false" autocomplete="off"
-                    on:input=move |ev| set1(Some(event_target_value(&ev))) />
-            }
-            .into_any()
-        }
-    };
-    let ex3 = explicit.clone();
-    let is_set = move || ex3().is_some();
-    let is_set2 = is_set.clone();
-    let err2 = error.clone();
-    view! {
-        <div class="setting" class:invalid=move || err2().is_some() class:explicit=is_set>
-            <label for=dom_id.clone()><code>{breakable(prop)}</code>" "<span class="owner-tag">{oid.clone()}</span></label>
-            <div class="control-row">
-                {control}
-                <button class="unset" title=move || t_string!(i18n, use_default) aria-label=move || format!("{}: {prop}", t_string!(i18n, use_default))
-                    on:click=move |_| set(None) disabled=move || !is_set2()>"↺"</button>
-            </div>
-            <p class="help">
-                {move || crate::components::settings::help(i18n, prop)}
-                " "
-                <span class="default">{t!(i18n, default_is, value = spec.default)}</span>
-            </p>
-            {move || error().map(|m| view! {
-                <p class="setting-error" role="alert" data-testid="setting-error">
-                    <span class="kafka">"Kafka: "</span>{m}
-                </p>
-            })}
-        </div>
-    }
-    .into_any()
+    let found = state.draft.with_untracked(|s| lessons::setting_of(s, &config, &owner));
+    found.map(|(o, setting)| view! { <SettingControl owner=o id=owner setting=setting owner_tag=true /> })
 }
 
 /// An engine error about no allowed control (e.g. a combination the lesson's fixed

@@ -4,7 +4,7 @@
 //! touch, and the state of the lessons view shared through context.
 
 use crate::settings::{self as cat, Owner};
-use ackademy_engine::lesson::{Control, Lesson, Step};
+use ackademy_engine::lesson::{Control, Lesson};
 use ackademy_engine::scenario::{Fault, Scenario};
 use ackademy_engine::{goal, settings, Report};
 use leptos::prelude::*;
@@ -371,6 +371,7 @@ impl LessonState {
 mod tests {
     use super::*;
     use crate::settings::Control as Widget;
+    use ackademy_engine::lesson::Step;
 
     #[test]
     fn every_embedded_lesson_parses_in_curriculum_order() {

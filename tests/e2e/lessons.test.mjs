@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, launchBrowser, openApp, openPage, openScenario, realProblems, screenshot, serveStatic, text } from './lib.mjs';
+import { ROOT, launchBrowser, openApp, openPage, openScenario, realProblems, screenshot, screenshotOf, serveStatic, text } from './lib.mjs';
 
 const LESSONS = readdirSync(join(ROOT, 'lessons'))
   .filter((f) => f.endsWith('.json'))
@@ -147,6 +147,7 @@ describe('lessons', () => {
       assert.match(await remove.getAttribute('aria-label'), /^Remove the add_partitions fault at 60(\.0+)? s$/);
       assert.equal(await text(page, 'lesson-fault-remove'), '✕ Remove');
       await screenshot(page, 'lesson-2-start');
+      await screenshotOf(page.locator('.lesson-faults'), 'lesson-2-faults');
 
       // Reached with Tab from the fault's time, pressed with Enter.
       await item('add_partitions').locator('.time-link').focus();
@@ -157,6 +158,7 @@ describe('lessons', () => {
       assert.equal(await focused(), 'lesson-fault-restore', 'the focus moves to the button that undoes it');
       await goalIs(page, 'true');
       await screenshot(page, 'lesson-2-fault-removed');
+      await screenshotOf(page.locator('.lesson-faults'), 'lesson-2-faults-removed');
 
       // Put back (the keyboard again): the problem is back.
       await page.keyboard.press('Enter');
@@ -182,6 +184,8 @@ describe('lessons', () => {
       await page.waitForFunction(() => document.querySelector('[data-testid=lesson-fault-restore]')?.textContent.includes('되돌리기'));
       assert.match(await restore.getAttribute('aria-label'), /^60(\.0+)?초의 add_partitions 장애 되돌리기$/);
       await screenshot(page, 'lesson-2-solved-ko');
+      await screenshotOf(page.locator('.lesson-faults'), 'lesson-2-faults-ko');
+      await screenshotOf(page.locator('.lesson-controls'), 'lesson-2-controls-ko');
       assert.deepEqual(realProblems(problems), []);
     } finally {
       await page.close();

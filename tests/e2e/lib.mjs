@@ -131,6 +131,14 @@ export async function screenshot(page, name) {
   return path;
 }
 
+/** Save a screenshot of one element (scrolled into view) as test-results/<name>.png. */
+export async function screenshotOf(locator, name) {
+  await mkdir(RESULTS, { recursive: true });
+  const path = join(RESULTS, `${name}.png`);
+  await locator.screenshot({ path });
+  return path;
+}
+
 // ---- Helpers for the playground -------------------------------------------------------
 
 export const SCENARIOS = join(ROOT, 'tests', 'e2e', 'scenarios');

@@ -14,8 +14,11 @@ use std::sync::{Arc, OnceLock};
 
 include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
 
-/// Where the ids of finished lessons are kept between visits.
+/// Where the ids of finished lessons (and the keys of solved challenges, see
+/// [`Challenge::done_key`]) are kept between visits.
 pub const DONE_KEY: &str = "ackademy.lessons.done";
+/// The prefix of a solved challenge's entry in the done set (lesson ids never contain `:`).
+pub const CHALLENGE_DONE_PREFIX: &str = "challenge:";
 /// The fragment key of an open lesson (`#lesson=lost-ack`).
 pub const LESSON_KEY: &str = "lesson=";
 /// The fragment key of a challenge link (`#c=1.<data>`).
@@ -130,6 +133,20 @@ impl Challenge {
         Ok(())
     }
 
+    /// Its entry in the done set: `challenge:<FNV-1a 64 of its JSON, 16 hex digits>`. The
+    /// JSON is the challenge as this app writes it (fields in a fixed order, the scenario as
+    /// the engine serializes it), so the same challenge has the same key whichever link
+    /// carries it, and any change (prompt, goal, controls, scenario) makes a new one.
+    pub fn done_key(&self) -> String {
+        let json = serde_json::to_string(self).unwrap_or_default();
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in json.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        format!("{CHALLENGE_DONE_PREFIX}{h:016x}")
+    }
+
     /// The link value: `1.<base64url(deflate(json))>`.
     pub fn encode(&self) -> String {
         crate::share::pack(&serde_json::to_string(self).unwrap_or_default())
@@ -217,6 +234,13 @@ impl Active {
     /// `removable_faults`).
     pub fn removable_faults(&self) -> Vec<String> {
         self.lesson().map(|l| l.removable_faults.clone()).unwrap_or_default()
+    }
+    /// Its entry in the done set: the lesson's id, or the challenge's [`Challenge::done_key`].
+    pub fn done_key(&self) -> String {
+        match self {
+            Active::Lesson(i) => all().get(*i).map(|l| l.id.clone()).unwrap_or_default(),
+            Active::Challenge(c, _) => c.done_key(),
+        }
     }
     /// The address fragment that reopens it.
     pub fn fragment(&self) -> String {
@@ -440,6 +464,26 @@ mod tests {
         }
         assert_eq!(from_hash("#lesson=lost-ack"), Some(Ok(Wanted::Lesson(6))));
         assert_eq!(from_hash("#s=1.abc"), None);
+    }
+
+    #[test]
+    fn a_challenge_is_done_by_its_content() {
+        let c = challenge();
+        let key = c.done_key();
+        assert!(key.starts_with(CHALLENGE_DONE_PREFIX) && key.len() == CHALLENGE_DONE_PREFIX.len() + 16, "{key}");
+        assert_eq!(Challenge::decode(&c.encode()).expect("decodes").done_key(), key, "the link carries the same challenge");
+        assert_eq!(Active::Challenge(Arc::new(c.clone()), c.encode()).done_key(), key);
+        let mut other = c.clone();
+        other.prompt.push('!');
+        assert_ne!(other.done_key(), key, "another prompt is another challenge");
+        let mut other = c.clone();
+        other.scenario.seed = Some(other.scenario.seed.unwrap_or(0) + 1);
+        assert_ne!(other.done_key(), key, "another scenario is another challenge");
+        // Solved challenges share the done set with lessons, and never count as a lesson.
+        let done: BTreeSet<String> = [key.clone(), "lost-ack".to_string()].into();
+        assert_eq!(parse_done(&store_done(&done)), done);
+        assert!(all().iter().all(|l| !l.id.contains(':')));
+        assert_eq!(Active::Lesson(6).done_key(), "lost-ack");
     }
 
     #[test]

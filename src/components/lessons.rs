@@ -176,10 +176,11 @@ pub fn LessonPanel() -> impl IntoView {
         let m = met.get();
         let a = ls.active.get();
         if m {
-            if let Some(l) = a.as_ref().and_then(Active::lesson) {
-                if !ls.done.with_untracked(|d| d.contains(&l.id)) {
+            // A lesson by its id, a challenge by its content (see `Challenge::done_key`).
+            if let Some(key) = a.as_ref().map(Active::done_key).filter(|k| !k.is_empty()) {
+                if !ls.done.with_untracked(|d| d.contains(&key)) {
                     ls.done.update(|d| {
-                        d.insert(l.id.clone());
+                        d.insert(key);
                     });
                 }
             }
@@ -209,11 +210,13 @@ fn LessonCard(active: Active, met: Memo<bool>, eval: Memo<Option<Result<bool, St
         Active::Challenge(..) => None,
     };
     let total = lessons::all().len();
+    let done_key = active.done_key();
+    let done = move || ls.done.with(|d| d.contains(&done_key));
+    let done1 = done.clone();
 
     let head = match (&active, lesson) {
         (_, Some(l)) => {
-            let id = l.id.clone();
-            let done = move || ls.done.with(|d| d.contains(&id));
+            let done = done.clone();
             view! {
                 <p class="lesson-kicker">
                     <span>{move || t_string!(i18n, ls_lesson_n_of, n = l.order, total = total)}</span>
@@ -232,7 +235,10 @@ fn LessonCard(active: Active, met: Memo<bool>, eval: Memo<Option<Result<bool, St
             let title = c.title.clone();
             let prompt = c.prompt.clone();
             view! {
-                <p class="lesson-kicker"><span>{t!(i18n, ls_challenge_kicker)}</span></p>
+                <p class="lesson-kicker">
+                    <span>{t!(i18n, ls_challenge_kicker)}</span>
+                    {move || done().then(|| view! { <span class="done-tag" data-testid="challenge-done">"✓ "{t!(i18n, ls_challenge_done)}</span> })}
+                </p>
                 <h2 id="lesson-title" data-testid="lesson-title">{move || if title.trim().is_empty() { t_string!(i18n, ls_challenge).to_string() } else { title.clone() }}</h2>
                 <div class="lesson-task">
                     <h3>{t!(i18n, ls_task)}</h3>
@@ -251,7 +257,7 @@ fn LessonCard(active: Active, met: Memo<bool>, eval: Memo<Option<Result<bool, St
     let fixed_skip = controls.clone();
 
     view! {
-        <section class="panel lesson" aria-labelledby="lesson-title" data-testid="lesson-panel">
+        <section class="panel lesson" aria-labelledby="lesson-title" data-testid="lesson-panel" data-done=move || done1().to_string()>
             {head}
             <GoalBox goal=goal_text met=met eval=eval />
             <Celebration met=met index=index />
@@ -379,6 +385,7 @@ fn Celebration(met: Memo<bool>, index: Option<usize>) -> impl IntoView {
                     </svg>
                     {move || if index.is_some() { t_string!(i18n, ls_complete) } else { t_string!(i18n, ls_challenge_complete) }}
                 </p>
+                {index.is_none().then(|| view! { <p class="small">{t!(i18n, ls_challenge_saved)}</p> })}
                 {index.map(|i| view! {
                     <p class="small">{move || t_string!(i18n, ls_saved, done = done_count(), total = total)}</p>
                     {(i + 1 < total).then(|| view! {

@@ -254,10 +254,11 @@ describe('lessons', () => {
     });
   }
 
-  test('a teacher writes a challenge; the link opens as a lesson for the class', async () => {
+  test('a teacher writes a challenge; the link opens as a lesson, and once solved it stays solved after a reload', async () => {
     const lesson = LESSONS.find((l) => l.id === 'lost-ack');
     const { page } = await openScenario(browser.context, server.url, JSON.stringify(lesson.scenario));
     let link;
+    let otherLink;
     try {
       const panel = page.getByTestId('challenge-panel');
       await panel.locator('summary').first().click();
@@ -274,6 +275,10 @@ describe('lessons', () => {
       link = await page.getByTestId('challenge-link').inputValue();
       assert.match(link, /#c=1\.[A-Za-z0-9_-]+$/);
       await screenshot(page, 'challenge-builder');
+      // Another prompt is another challenge (with its own progress).
+      await page.getByTestId('challenge-prompt-input').fill('Same cluster, another question.');
+      otherLink = await page.getByTestId('challenge-link').inputValue();
+      assert.notEqual(otherLink, link);
     } finally {
       await page.close();
     }
@@ -287,14 +292,43 @@ describe('lessons', () => {
       assert.equal(await text(p, 'lesson-title'), 'Retries without duplicates');
       assert.equal(await p.getByTestId('goal-status').getAttribute('data-met'), 'false');
       assert.equal(await p.locator('[data-config]').count(), 1, 'only the chosen control');
+      assert.equal(await p.getByTestId('lesson-panel').getAttribute('data-done'), 'false');
+      assert.equal(await p.getByTestId('challenge-done').count(), 0);
       await control(p, 'enable.idempotence', 'p1').check();
       await goalIs(p, 'true');
+      // Celebrated and saved as done.
       await p.getByTestId('lesson-complete').waitFor({ state: 'visible' });
+      assert.match(await text(p, 'lesson-complete'), /Challenge solved!.*Saved in this browser/);
+      await p.getByTestId('challenge-done').waitFor();
+      assert.equal(await p.getByTestId('lesson-panel').getAttribute('data-done'), 'true');
       await screenshot(p, 'challenge-solved');
-      // Reloading keeps the challenge (it is in the address).
+      const saved = JSON.parse(await p.evaluate(() => localStorage.getItem('ackademy.lessons.done')));
+      assert.equal(saved.length, 1);
+      assert.match(saved[0], /^challenge:[0-9a-f]{16}$/);
+      assert.equal(await text(p, 'lessons-progress'), `0/${LESSONS.length}`, 'a challenge is not a lesson');
+
+      // Reloading keeps the challenge (it is in the address), shown as solved, from its start.
       await p.reload({ waitUntil: 'load' });
       await p.getByTestId('challenge-prompt').waitFor();
+      assert.equal(await p.getByTestId('lesson-panel').getAttribute('data-done'), 'true');
+      assert.equal(await text(p, 'challenge-done'), '✓ solved');
+      assert.equal(await p.getByTestId('goal-status').getAttribute('data-met'), 'false');
+      assert.equal(await p.getByTestId('lesson-complete').count(), 0, 'no celebration without a change');
+      await p.selectOption('[data-testid=locale]', 'ko');
+      await p.waitForFunction(() => document.querySelector('[data-testid=challenge-done]')?.textContent.includes('해결 완료'));
+      await screenshotOf(p.getByTestId('lesson-panel'), 'challenge-done-after-reload-ko');
       assert.deepEqual(realProblems(problems), []);
+      await p.close();
+
+      // The same link opened again is solved; another challenge is not.
+      const again = await openPage(student.context, link);
+      await again.page.getByTestId('challenge-done').waitFor();
+      await again.page.close();
+      const other = await openPage(student.context, otherLink);
+      await other.page.getByTestId('challenge-prompt').waitFor();
+      assert.equal(await text(other.page, 'challenge-prompt'), 'Same cluster, another question.');
+      assert.equal(await other.page.getByTestId('lesson-panel').getAttribute('data-done'), 'false');
+      assert.deepEqual(realProblems(other.problems), []);
     } finally {
       await student.close();
     }

@@ -3,11 +3,11 @@
 // data-met), the language switch (locale), and the setting controls (data-config,
 // data-owner). Every lesson is opened and solved in both languages.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, launchBrowser, openApp, openPage, openScenario, realProblems, screenshot, screenshotOf, serveStatic, text } from './lib.mjs';
+import { ROOT, launchBrowser, openApp, openPage, openScenario, realProblems, screenshot, screenshotOf, text, useBrowserAndServer } from './lib.mjs';
 
 const LESSONS = readdirSync(join(ROOT, 'lessons'))
   .filter((f) => f.endsWith('.json'))
@@ -53,21 +53,10 @@ async function applyStep(page, step) {
 }
 
 describe('lessons', () => {
-  let browser;
-  let server;
-
-  before(async () => {
-    browser = await launchBrowser();
-    server = await serveStatic();
-  });
-
-  after(async () => {
-    await server?.close();
-    await browser?.close();
-  });
+  const env = useBrowserAndServer();
 
   test('lesson 7: toggling enable.idempotence meets the goal, is saved, and reads in Korean', async () => {
-    const { page, problems } = await openApp(browser.context, server.url);
+    const { page, problems } = await openApp(env.context, env.url);
     try {
       const lesson = LESSONS.find((l) => l.id === 'lost-ack');
       assert.equal(lesson.order, 7);
@@ -134,7 +123,7 @@ describe('lessons', () => {
   test('lesson 2: the learner removes the add_partitions fault from the keyboard, puts it back, and solves it', async () => {
     const lesson = LESSONS.find((l) => l.id === 'keys-and-partitions');
     assert.deepEqual(lesson.removable_faults, ['add_partitions']);
-    const { page, problems } = await openApp(browser.context, server.url);
+    const { page, problems } = await openApp(env.context, env.url);
     try {
       await openLesson(page, lesson);
       await goalIs(page, 'false');
@@ -193,7 +182,7 @@ describe('lessons', () => {
   });
 
   test('a newcomer goes from lesson 1 to the last with the next button', async () => {
-    const { page } = await openApp(browser.context, server.url);
+    const { page } = await openApp(env.context, env.url);
     try {
       await page.getByTestId('mode-lessons').click();
       await page.waitForFunction((t) => document.querySelector('[data-testid=lesson-title]')?.textContent.trim() === t, LESSONS[0].title.en);
@@ -220,7 +209,7 @@ describe('lessons', () => {
 
   for (const locale of ['en', 'ko']) {
     test(`every lesson in ${locale}: all text present, the goal missed at the start and met by the solution`, async () => {
-      const { page, problems } = await openApp(browser.context, server.url);
+      const { page, problems } = await openApp(env.context, env.url);
       try {
         await page.selectOption('[data-testid=locale]', locale);
         for (const lesson of LESSONS) {
@@ -256,7 +245,7 @@ describe('lessons', () => {
 
   test('a teacher writes a challenge; the link opens as a lesson, and once solved it stays solved after a reload', async () => {
     const lesson = LESSONS.find((l) => l.id === 'lost-ack');
-    const { page } = await openScenario(browser.context, server.url, JSON.stringify(lesson.scenario));
+    const { page } = await openScenario(env.context, env.url, JSON.stringify(lesson.scenario));
     let link;
     let otherLink;
     try {
@@ -336,7 +325,7 @@ describe('lessons', () => {
 
   test('a broken challenge link shows load-error and the default scenario', async () => {
     for (const bad of ['#c=1.AAAA', '#c=2.abc', '#c=garbage', '#lesson=no-such-lesson']) {
-      const { page, problems } = await openPage(browser.context, server.url + bad);
+      const { page, problems } = await openPage(env.context, env.url + bad);
       try {
         await page.getByTestId('load-error').waitFor({ state: 'visible' });
         await page.getByTestId('verdict').waitFor();
@@ -350,8 +339,8 @@ describe('lessons', () => {
   });
 
   test('export: properties, application.yml and kafka-topics.sh follow the settings, one click copies', async () => {
-    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
-    const { page } = await openApp(browser.context, server.url);
+    await env.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(env.url).origin });
+    const { page } = await openApp(env.context, env.url);
     try {
       await page.getByTestId('pause').click();
       const tab = (file) => page.locator(`[data-testid=export-tab][data-file="${file}"]`);
@@ -384,7 +373,7 @@ describe('lessons', () => {
     const lesson = LESSONS.find((l) => l.id === 'lost-ack');
     for (const [name, size] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
       for (const scheme of ['light', 'dark']) {
-        const { page } = await openApp(browser.context, server.url);
+        const { page } = await openApp(env.context, env.url);
         try {
           await page.setViewportSize(size);
           await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });

@@ -5,12 +5,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   ROOT, SCENARIOS, audit, openApp, openScenario, realProblems, screenshot, text, useBrowserAndServer,
 } from './lib.mjs';
 
-const CLI = join(ROOT, 'target', 'release', 'ackademy');
+// The native CLI as `cargo build --release --bin ackademy` leaves it (CARGO_TARGET_DIR counts).
+const CLI = join(resolve(ROOT, process.env.CARGO_TARGET_DIR || 'target'), 'release', 'ackademy');
 
 describe('loading scenarios', () => {
   const env = useBrowserAndServer();

@@ -371,8 +371,11 @@ pub struct LessonState {
     /// How many hints are unfolded.
     pub hints: RwSignal<usize>,
     pub solution_shown: RwSignal<bool>,
-    /// Increments each time the goal becomes met after a change (the celebration).
+    /// The celebration on screen: its ticket, 0 for none. Each time a change meets the goal
+    /// it gets a new ticket (never reused, see [`LessonState::celebrate`]), so the timer
+    /// that closes one toast can never close a later one.
     pub celebrate: RwSignal<u32>,
+    last_ticket: StoredValue<u32>,
     /// The playground's work, kept while a lesson is open.
     pub sandbox: RwSignal<Option<Scenario>>,
 }
@@ -386,8 +389,16 @@ impl LessonState {
             hints: RwSignal::new(0),
             solution_shown: RwSignal::new(false),
             celebrate: RwSignal::new(0),
+            last_ticket: StoredValue::new(0),
             sandbox: RwSignal::new(None),
         }
+    }
+
+    /// Shows the celebration with a new ticket.
+    pub fn celebrate(&self) {
+        let t = self.last_ticket.get_value().wrapping_add(1).max(1);
+        self.last_ticket.set_value(t);
+        self.celebrate.set(t);
     }
 }
 

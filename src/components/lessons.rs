@@ -186,7 +186,7 @@ pub fn LessonPanel() -> impl IntoView {
             }
             if let Some((false, pa)) = &prev {
                 if *pa == a {
-                    ls.celebrate.update(|c| *c += 1);
+                    ls.celebrate();
                 }
             }
         }
@@ -356,7 +356,9 @@ fn Celebration(met: Memo<bool>, index: Option<usize>) -> impl IntoView {
     let ls = expect_context::<LessonState>();
     let total = lessons::all().len();
     let show = move || met.get() && ls.celebrate.get() > 0;
-    // The toast goes away by itself; the goal check and the list keep saying it is done.
+    // The toast goes away by itself (only the toast that set the timer: a quick learner may
+    // be celebrated again, in the next lesson, before it fires); the goal check and the
+    // list keep saying it is done.
     Effect::new(move |_| {
         let n = ls.celebrate.get();
         if n > 0 {

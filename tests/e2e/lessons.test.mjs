@@ -181,7 +181,7 @@ describe('lessons', () => {
     }
   });
 
-  test('a newcomer goes from lesson 1 to the last with the next button', async () => {
+  test('the lesson nav: next and previous without solving, a #lesson= link followed, back to the playground', async () => {
     const { page } = await openApp(env.context, env.url);
     try {
       await page.getByTestId('mode-lessons').click();
@@ -208,13 +208,17 @@ describe('lessons', () => {
   });
 
   for (const locale of ['en', 'ko']) {
-    test(`every lesson in ${locale}: all text present, the goal missed at the start and met by the solution`, async () => {
+    test(`a newcomer in ${locale} solves lesson 1 to the last in one page: text, goal missed then met, the next lesson from the celebration`, async () => {
       const { page, problems } = await openApp(env.context, env.url);
       try {
         await page.selectOption('[data-testid=locale]', locale);
-        for (const lesson of LESSONS) {
-          await openLesson(page, lesson, locale);
+        await page.evaluate(() => { window.__samePage = true; });
+        // The Lessons tab opens the first lesson not done; after that, only "Next lesson".
+        await page.getByTestId('mode-lessons').click();
+        for (const [n, lesson] of LESSONS.entries()) {
+          await page.waitForFunction((t) => document.querySelector('[data-testid=lesson-title]')?.textContent.trim() === t, lesson.title[locale]);
           const where = `${lesson.id} (${locale})`;
+          assert.equal(await entry(page, lesson.id).getAttribute('aria-current'), 'step', where);
           assert.equal(await text(page, 'lesson-story'), lesson.story[locale], where);
           assert.equal(await text(page, 'lesson-task'), lesson.task[locale], where);
           assert.equal(await page.getByTestId('goal-status').getAttribute('data-met'), 'false', `${where}: goal missed at the start`);
@@ -233,8 +237,13 @@ describe('lessons', () => {
           assert.equal(await entry(page, lesson.id).getAttribute('data-done'), 'true', where);
           assert.equal(await text(page, 'lesson-why'), lesson.why[locale], where);
           assert.equal(await page.getByTestId('lesson-sources').locator('a').count(), lesson.sources.length, where);
+          // Success is celebrated, with the way on.
+          await page.getByTestId('lesson-complete').waitFor({ state: 'visible' });
+          if (n + 1 < LESSONS.length) await page.getByTestId('celebrate-next').click();
+          else assert.equal(await page.getByTestId('celebrate-next').count(), 0, 'the last lesson has no next');
         }
         assert.equal(await text(page, 'lessons-progress'), `${LESSONS.length}/${LESSONS.length}`);
+        assert.equal(await page.evaluate(() => window.__samePage), true, 'never left the page');
         await screenshot(page, `all-lessons-done-${locale}`);
         assert.deepEqual(realProblems(problems), []);
       } finally {

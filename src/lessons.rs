@@ -66,6 +66,11 @@ pub struct Challenge {
     pub goal: String,
     #[serde(default)]
     pub controls: Vec<Control>,
+    /// Fault kinds whose scheduled faults the class may remove, as a lesson's
+    /// `removable_faults` (absent from links that allow none, so older links keep their
+    /// content and their done key).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removable_faults: Vec<String>,
     pub scenario: Scenario,
 }
 
@@ -81,6 +86,8 @@ struct WireChallenge {
     goal: String,
     #[serde(default)]
     controls: Vec<Control>,
+    #[serde(default)]
+    removable_faults: Vec<String>,
     scenario: serde_json::Value,
 }
 
@@ -124,6 +131,14 @@ impl Challenge {
         for c in &self.controls {
             if settings::owner_of(&self.scenario, &c.config, &c.owner).is_none() {
                 return Err(ChallengeError::Field("controls", format!("{} of {} does not exist", c.config, c.owner)));
+            }
+        }
+        for (i, kind) in self.removable_faults.iter().enumerate() {
+            if !self.scenario.faults.iter().any(|f| f.kind.name() == kind) {
+                return Err(ChallengeError::Field("removable_faults", format!("the scenario schedules no {kind} fault")));
+            }
+            if self.removable_faults[..i].contains(kind) {
+                return Err(ChallengeError::Field("removable_faults", format!("{kind} is named twice")));
             }
         }
         if self.goal.trim().is_empty() {
@@ -171,6 +186,7 @@ impl Challenge {
             prompt: wire.prompt,
             goal: wire.goal,
             controls: wire.controls,
+            removable_faults: wire.removable_faults,
             scenario,
         };
         let out = ackademy_engine::run(&c.scenario).map_err(|e| ChallengeError::Field("scenario", e.to_string()))?;
@@ -230,10 +246,13 @@ impl Active {
             Active::Challenge(c, _) => c.scenario.clone(),
         }
     }
-    /// The fault kinds whose scheduled faults the learner may remove (the lesson's
-    /// `removable_faults`).
+    /// The fault kinds whose scheduled faults the learner may remove (the lesson's or the
+    /// challenge's `removable_faults`).
     pub fn removable_faults(&self) -> Vec<String> {
-        self.lesson().map(|l| l.removable_faults.clone()).unwrap_or_default()
+        match self {
+            Active::Lesson(i) => all().get(*i).map(|l| l.removable_faults.clone()).unwrap_or_default(),
+            Active::Challenge(c, _) => c.removable_faults.clone(),
+        }
     }
     /// Its entry in the done set: the lesson's id, or the challenge's [`Challenge::done_key`].
     pub fn done_key(&self) -> String {
@@ -456,8 +475,29 @@ mod tests {
             prompt: "Make the duplicates go away.".into(),
             goal: "duplicated == 0".into(),
             controls: vec![Control { config: "enable.idempotence".into(), owner: "p1".into() }],
+            removable_faults: vec![],
             scenario: l.scenario.clone(),
         }
+    }
+
+    #[test]
+    fn a_challenge_may_let_the_class_remove_faults() {
+        let mut c = challenge();
+        let plain = c.encode();
+        let kind = c.scenario.faults[0].kind.name().to_string();
+        c.removable_faults = vec![kind.clone()];
+        let back = Challenge::decode(&c.encode()).expect("decodes");
+        assert_eq!(back.removable_faults, vec![kind.clone()]);
+        assert_eq!(Active::Challenge(Arc::new(back), String::new()).removable_faults(), vec![kind.clone()]);
+        // None allowed: the field is left out, so links made before it are unchanged.
+        assert_eq!(challenge().encode(), plain);
+        assert!(!serde_json::to_string(&challenge()).expect("json").contains("removable_faults"));
+        let mut absent = challenge();
+        absent.removable_faults = vec!["add_partitions".into()];
+        assert!(matches!(Challenge::decode(&absent.encode()), Err(ChallengeError::Field("removable_faults", _))));
+        let mut twice = challenge();
+        twice.removable_faults = vec![kind.clone(), kind];
+        assert!(matches!(Challenge::decode(&twice.encode()), Err(ChallengeError::Field("removable_faults", _))));
     }
 
     #[test]

@@ -332,6 +332,32 @@ describe('lessons', () => {
     }
   });
 
+  test('a challenge may let the class remove a kind of fault', async () => {
+    const lesson = LESSONS.find((l) => l.id === 'keys-and-partitions');
+    const { page, problems } = await openScenario(env.context, env.url, JSON.stringify(lesson.scenario));
+    try {
+      await page.getByTestId('challenge-panel').locator('summary').first().click();
+      await page.getByTestId('challenge-prompt-input').fill('Keep each customer in order.');
+      await page.getByTestId('challenge-goal-input').fill('reordered == 0');
+      const kinds = await page.getByTestId('challenge-removable').evaluateAll((els) => els.map((e) => e.dataset.kind));
+      assert.deepEqual(kinds, ['add_partitions', 'slow_message'], 'the kinds the scenario schedules');
+      const before = await page.getByTestId('challenge-link').inputValue();
+      await page.locator('[data-testid=challenge-removable][data-kind=add_partitions]').check();
+      assert.notEqual(await page.getByTestId('challenge-link').inputValue(), before);
+      await page.getByTestId('challenge-try').click();
+      await page.getByTestId('challenge-prompt').waitFor();
+      assert.equal(await page.locator('[data-config]').count(), 0, 'no settings to change');
+      assert.equal(await page.getByTestId('lesson-fault-remove').count(), 1);
+      await goalIs(page, 'false');
+      await page.locator('[data-testid=lesson-fault-remove][data-kind=add_partitions]').click();
+      await goalIs(page, 'true');
+      await page.getByTestId('challenge-done').waitFor();
+      assert.deepEqual(realProblems(problems), []);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('a broken challenge link shows load-error and the default scenario', async () => {
     for (const bad of ['#c=1.AAAA', '#c=2.abc', '#c=garbage', '#lesson=no-such-lesson']) {
       const { page, problems } = await openPage(env.context, env.url + bad);

@@ -112,6 +112,9 @@ pub fn check(l: &Lesson) -> Result<(), String> {
             }
         }
     }
+    if l.id.is_empty() || !l.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        return Err(format!("{:?}: an id is lower-case letters, digits and '-'", l.id));
+    }
     if l.hints.is_empty() || l.sources.is_empty() {
         return Err(format!("{}: needs hints and sources", l.id));
     }

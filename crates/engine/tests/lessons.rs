@@ -78,6 +78,11 @@ fn a_solution_may_only_use_what_the_lesson_lets_the_learner_touch() {
     let mut twice = l.clone();
     twice.removable_faults.push("add_partitions".into());
     assert!(lesson::check(&twice).expect_err("twice").contains("twice"));
+
+    // An id goes into addresses (#lesson=<id>) and the saved progress.
+    let mut bad_id = l.clone();
+    bad_id.id = "Keys:2".into();
+    assert!(lesson::check(&bad_id).expect_err("bad id").contains("lower-case letters"));
 }
 
 #[test]

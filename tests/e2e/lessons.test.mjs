@@ -211,6 +211,8 @@ describe('lessons', () => {
     test(`a newcomer in ${locale} solves lesson 1 to the last in one page: text, goal missed then met, the next lesson from the celebration`, async () => {
       const { page, problems } = await openApp(env.context, env.url);
       try {
+        // No toast animation to wait for before each click (lesson 7's test keeps the motion).
+        await page.emulateMedia({ reducedMotion: 'reduce' });
         await page.selectOption('[data-testid=locale]', locale);
         await page.evaluate(() => { window.__samePage = true; });
         // The Lessons tab opens the first lesson not done; after that, only "Next lesson".
@@ -344,6 +346,7 @@ describe('lessons', () => {
       const before = await page.getByTestId('challenge-link').inputValue();
       await page.locator('[data-testid=challenge-removable][data-kind=add_partitions]').check();
       assert.notEqual(await page.getByTestId('challenge-link').inputValue(), before);
+      await screenshotOf(page.getByTestId('challenge-panel'), 'challenge-builder-removable');
       await page.getByTestId('challenge-try').click();
       await page.getByTestId('challenge-prompt').waitFor();
       assert.equal(await page.locator('[data-config]').count(), 0, 'no settings to change');

@@ -170,8 +170,8 @@ describe('lessons', () => {
       // The same controls in Korean.
       await page.selectOption('[data-testid=locale]', 'ko');
       const restore = item('add_partitions').getByTestId('lesson-fault-restore');
-      await page.waitForFunction(() => document.querySelector('[data-testid=lesson-fault-restore]')?.textContent.includes('되돌리기'));
-      assert.match(await restore.getAttribute('aria-label'), /^60(\.0+)?초의 add_partitions 장애 되돌리기$/);
+      await page.waitForFunction(() => document.querySelector('[data-testid=lesson-fault-restore]')?.textContent.includes('다시 넣기'));
+      assert.match(await restore.getAttribute('aria-label'), /^60(\.0+)?초에 예약된 add_partitions 장애 다시 넣기$/);
       await screenshot(page, 'lesson-2-solved-ko');
       await screenshotOf(page.locator('.lesson-faults'), 'lesson-2-faults-ko');
       await screenshotOf(page.locator('.lesson-controls'), 'lesson-2-controls-ko');

@@ -3,9 +3,9 @@
 //! the address of an open lesson (`#lesson=<id>`), the controls a lesson lets the learner
 //! touch, and the state of the lessons view shared through context.
 
-use crate::settings::{self as cat, Control as Widget, Owner};
-use ackademy_engine::lesson::{Control, Lesson, Step};
-use ackademy_engine::scenario::Scenario;
+use crate::settings::{self as cat, Owner};
+use ackademy_engine::lesson::{Control, Lesson};
+use ackademy_engine::scenario::{Fault, Scenario};
 use ackademy_engine::{goal, settings, Report};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -14,8 +14,11 @@ use std::sync::{Arc, OnceLock};
 
 include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
 
-/// Where the ids of finished lessons are kept between visits.
+/// Where the ids of finished lessons (and the keys of solved challenges, see
+/// [`Challenge::done_key`]) are kept between visits.
 pub const DONE_KEY: &str = "ackademy.lessons.done";
+/// The prefix of a solved challenge's entry in the done set (lesson ids never contain `:`).
+pub const CHALLENGE_DONE_PREFIX: &str = "challenge:";
 /// The fragment key of an open lesson (`#lesson=lost-ack`).
 pub const LESSON_KEY: &str = "lesson=";
 /// The fragment key of a challenge link (`#c=1.<data>`).
@@ -63,6 +66,11 @@ pub struct Challenge {
     pub goal: String,
     #[serde(default)]
     pub controls: Vec<Control>,
+    /// Fault kinds whose scheduled faults the class may remove, as a lesson's
+    /// `removable_faults` (absent from links that allow none, so older links keep their
+    /// content and their done key).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removable_faults: Vec<String>,
     pub scenario: Scenario,
 }
 
@@ -78,6 +86,8 @@ struct WireChallenge {
     goal: String,
     #[serde(default)]
     controls: Vec<Control>,
+    #[serde(default)]
+    removable_faults: Vec<String>,
     scenario: serde_json::Value,
 }
 
@@ -123,11 +133,33 @@ impl Challenge {
                 return Err(ChallengeError::Field("controls", format!("{} of {} does not exist", c.config, c.owner)));
             }
         }
+        for (i, kind) in self.removable_faults.iter().enumerate() {
+            if !self.scenario.faults.iter().any(|f| f.kind.name() == kind) {
+                return Err(ChallengeError::Field("removable_faults", format!("the scenario schedules no {kind} fault")));
+            }
+            if self.removable_faults[..i].contains(kind) {
+                return Err(ChallengeError::Field("removable_faults", format!("{kind} is named twice")));
+            }
+        }
         if self.goal.trim().is_empty() {
             return Err(ChallengeError::Field("goal", "is empty".into()));
         }
         goal::holds(&self.goal, report).map_err(|e| ChallengeError::Field("goal", e))?;
         Ok(())
+    }
+
+    /// Its entry in the done set: `challenge:<FNV-1a 64 of its JSON, 16 hex digits>`. The
+    /// JSON is the challenge as this app writes it (fields in a fixed order, the scenario as
+    /// the engine serializes it), so the same challenge has the same key whichever link
+    /// carries it, and any change (prompt, goal, controls, scenario) makes a new one.
+    pub fn done_key(&self) -> String {
+        let json = serde_json::to_string(self).unwrap_or_default();
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in json.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        format!("{CHALLENGE_DONE_PREFIX}{h:016x}")
     }
 
     /// The link value: `1.<base64url(deflate(json))>`.
@@ -154,6 +186,7 @@ impl Challenge {
             prompt: wire.prompt,
             goal: wire.goal,
             controls: wire.controls,
+            removable_faults: wire.removable_faults,
             scenario,
         };
         let out = ackademy_engine::run(&c.scenario).map_err(|e| ChallengeError::Field("scenario", e.to_string()))?;
@@ -213,19 +246,20 @@ impl Active {
             Active::Challenge(c, _) => c.scenario.clone(),
         }
     }
-    /// The fault kinds the learner may remove: those the solution removes.
+    /// The fault kinds whose scheduled faults the learner may remove (the lesson's or the
+    /// challenge's `removable_faults`).
     pub fn removable_faults(&self) -> Vec<String> {
-        self.lesson()
-            .map(|l| {
-                l.solution
-                    .iter()
-                    .filter_map(|s| match s {
-                        Step::RemoveFault { remove_fault } => Some(remove_fault.clone()),
-                        _ => None,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+        match self {
+            Active::Lesson(i) => all().get(*i).map(|l| l.removable_faults.clone()).unwrap_or_default(),
+            Active::Challenge(c, _) => c.removable_faults.clone(),
+        }
+    }
+    /// Its entry in the done set: the lesson's id, or the challenge's [`Challenge::done_key`].
+    pub fn done_key(&self) -> String {
+        match self {
+            Active::Lesson(i) => all().get(*i).map(|l| l.id.clone()).unwrap_or_default(),
+            Active::Challenge(c, _) => c.done_key(),
+        }
     }
     /// The address fragment that reopens it.
     pub fn fragment(&self) -> String {
@@ -245,6 +279,34 @@ impl From<Wanted> for Active {
     }
 }
 
+/// Which of the lesson's faults (`original`, in its order) are still scheduled in `current`.
+/// In a lesson the learner can only take faults out (and put them back), so `current` is a
+/// subsequence of `original`; anything else counts as matched where it matches in order.
+pub fn faults_present(original: &[Fault], current: &[Fault]) -> Vec<bool> {
+    let mut rest = current.iter().peekable();
+    original
+        .iter()
+        .map(|f| {
+            let here = rest.peek() == Some(&f);
+            if here {
+                rest.next();
+            }
+            here
+        })
+        .collect()
+}
+
+/// The lesson's faults with fault `index` taken out (`present` = false) or put back, the
+/// others as `present` says, in the lesson's order.
+pub fn faults_toggled(original: &[Fault], present: &[bool], index: usize, keep: bool) -> Vec<Fault> {
+    original
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| if *i == index { keep } else { present.get(*i).copied().unwrap_or(true) })
+        .map(|(_, f)| f.clone())
+        .collect()
+}
+
 /// The `&&`-separated parts of a goal, when it is a plain conjunction (no `||`, no
 /// parentheses): each is shown with its own tick.
 pub fn clauses(goal: &str) -> Vec<String> {
@@ -254,16 +316,9 @@ pub fn clauses(goal: &str) -> Vec<String> {
     goal.split("&&").map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect()
 }
 
-/// How a lesson control is edited, and Kafka's default: the playground's catalogue (a
-/// setting it lacks is edited as text, with no default shown).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ControlSpec {
-    pub owner: Owner,
-    pub widget: Widget,
-    pub default: &'static str,
-}
-
-pub fn spec(s: &Scenario, config: &str, owner: &str) -> Option<ControlSpec> {
+/// The playground's setting (and whose it is) behind a lesson's control: `None` when the
+/// owner does not exist or the playground has no control for that setting.
+pub fn setting_of(s: &Scenario, config: &str, owner: &str) -> Option<(Owner, cat::Setting)> {
     let o = match settings::owner_of(s, config, owner)? {
         settings::Owner::Cluster => Owner::Cluster,
         settings::Owner::Topic(i) => Owner::Topic(i),
@@ -271,10 +326,7 @@ pub fn spec(s: &Scenario, config: &str, owner: &str) -> Option<ControlSpec> {
         settings::Owner::Consumer(i) => Owner::Consumer(i),
         settings::Owner::Processor(i) => Owner::Processor(i),
     };
-    if let Some(st) = cat::catalogue(o).iter().find(|st| st.prop == config) {
-        return Some(ControlSpec { owner: o, widget: st.control, default: st.default });
-    }
-    Some(ControlSpec { owner: o, widget: Widget::Text, default: "" })
+    cat::catalogue(o).iter().find(|st| st.prop == config).map(|st| (o, *st))
 }
 
 /// Every setting the scenario sets explicitly, by owner, except `skip`: what a lesson
@@ -338,8 +390,11 @@ pub struct LessonState {
     /// How many hints are unfolded.
     pub hints: RwSignal<usize>,
     pub solution_shown: RwSignal<bool>,
-    /// Increments each time the goal becomes met after a change (the celebration).
+    /// The celebration on screen: its ticket, 0 for none. Each time a change meets the goal
+    /// it gets a new ticket (never reused, see [`LessonState::celebrate`]), so the timer
+    /// that closes one toast can never close a later one.
     pub celebrate: RwSignal<u32>,
+    last_ticket: StoredValue<u32>,
     /// The playground's work, kept while a lesson is open.
     pub sandbox: RwSignal<Option<Scenario>>,
 }
@@ -353,14 +408,24 @@ impl LessonState {
             hints: RwSignal::new(0),
             solution_shown: RwSignal::new(false),
             celebrate: RwSignal::new(0),
+            last_ticket: StoredValue::new(0),
             sandbox: RwSignal::new(None),
         }
+    }
+
+    /// Shows the celebration with a new ticket.
+    pub fn celebrate(&self) {
+        let t = self.last_ticket.get_value().wrapping_add(1).max(1);
+        self.last_ticket.set_value(t);
+        self.celebrate.set(t);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::Control as Widget;
+    use ackademy_engine::lesson::Step;
 
     #[test]
     fn every_embedded_lesson_parses_in_curriculum_order() {
@@ -369,8 +434,8 @@ mod tests {
         for (i, l) in all().iter().enumerate() {
             assert_eq!(l.order as usize, i + 1, "{}: orders run 1, 2, 3, ...", l.id);
             for c in &l.controls {
-                let sp = spec(&l.scenario, &c.config, &c.owner);
-                assert!(sp.is_some_and(|sp| !sp.default.is_empty()), "{}: {} of {} is in the playground's catalogue", l.id, c.config, c.owner);
+                let sp = setting_of(&l.scenario, &c.config, &c.owner);
+                assert!(sp.is_some(), "{}: {} of {} is in the playground's catalogue", l.id, c.config, c.owner);
             }
         }
         assert_eq!(all()[6].id, "lost-ack");
@@ -382,11 +447,11 @@ mod tests {
         for l in all() {
             for step in &l.solution {
                 if let Step::Set { config, owner, value } = step {
-                    let sp = spec(&l.scenario, config, owner).expect("spec");
-                    if let Widget::Select(options) = sp.widget {
+                    let (_, sp) = setting_of(&l.scenario, config, owner).expect("a control");
+                    if let Widget::Select(options) = sp.control {
                         assert!(options.contains(&value.as_str()), "{}: {config}={value} is not an option", l.id);
                     }
-                    if sp.widget == Widget::Bool {
+                    if sp.control == Widget::Bool {
                         assert!(value == "true" || value == "false", "{}: {config}={value}", l.id);
                     }
                 }
@@ -410,8 +475,29 @@ mod tests {
             prompt: "Make the duplicates go away.".into(),
             goal: "duplicated == 0".into(),
             controls: vec![Control { config: "enable.idempotence".into(), owner: "p1".into() }],
+            removable_faults: vec![],
             scenario: l.scenario.clone(),
         }
+    }
+
+    #[test]
+    fn a_challenge_may_let_the_class_remove_faults() {
+        let mut c = challenge();
+        let plain = c.encode();
+        let kind = c.scenario.faults[0].kind.name().to_string();
+        c.removable_faults = vec![kind.clone()];
+        let back = Challenge::decode(&c.encode()).expect("decodes");
+        assert_eq!(back.removable_faults, vec![kind.clone()]);
+        assert_eq!(Active::Challenge(Arc::new(back), String::new()).removable_faults(), vec![kind.clone()]);
+        // None allowed: the field is left out, so links made before it are unchanged.
+        assert_eq!(challenge().encode(), plain);
+        assert!(!serde_json::to_string(&challenge()).expect("json").contains("removable_faults"));
+        let mut absent = challenge();
+        absent.removable_faults = vec!["add_partitions".into()];
+        assert!(matches!(Challenge::decode(&absent.encode()), Err(ChallengeError::Field("removable_faults", _))));
+        let mut twice = challenge();
+        twice.removable_faults = vec![kind.clone(), kind];
+        assert!(matches!(Challenge::decode(&twice.encode()), Err(ChallengeError::Field("removable_faults", _))));
     }
 
     #[test]
@@ -432,6 +518,26 @@ mod tests {
     }
 
     #[test]
+    fn a_challenge_is_done_by_its_content() {
+        let c = challenge();
+        let key = c.done_key();
+        assert!(key.starts_with(CHALLENGE_DONE_PREFIX) && key.len() == CHALLENGE_DONE_PREFIX.len() + 16, "{key}");
+        assert_eq!(Challenge::decode(&c.encode()).expect("decodes").done_key(), key, "the link carries the same challenge");
+        assert_eq!(Active::Challenge(Arc::new(c.clone()), c.encode()).done_key(), key);
+        let mut other = c.clone();
+        other.prompt.push('!');
+        assert_ne!(other.done_key(), key, "another prompt is another challenge");
+        let mut other = c.clone();
+        other.scenario.seed = Some(other.scenario.seed.unwrap_or(0) + 1);
+        assert_ne!(other.done_key(), key, "another scenario is another challenge");
+        // Solved challenges share the done set with lessons, and never count as a lesson.
+        let done: BTreeSet<String> = [key.clone(), "lost-ack".to_string()].into();
+        assert_eq!(parse_done(&store_done(&done)), done);
+        assert!(all().iter().all(|l| !l.id.contains(':')));
+        assert_eq!(Active::Lesson(6).done_key(), "lost-ack");
+    }
+
+    #[test]
     fn broken_challenges_are_errors() {
         assert!(matches!(Challenge::decode("garbage"), Err(ChallengeError::Link(_))));
         assert!(matches!(Challenge::decode("1.!!!"), Err(ChallengeError::Link(_))));
@@ -447,6 +553,27 @@ mod tests {
         let bad_scenario = crate::share::pack(r#"{"version":1,"prompt":"p","goal":"lost == 0","scenario":{"version":1,"brokers":2}}"#);
         assert!(matches!(Challenge::decode(&bad_scenario), Err(ChallengeError::Field("scenario", _))));
         assert!(matches!(from_hash("#lesson=nope"), Some(Err(_))));
+    }
+
+    #[test]
+    fn removed_faults_are_found_and_put_back_in_the_lessons_order() {
+        let l = &all()[index_of("keys-and-partitions").expect("lesson 2")];
+        assert_eq!(l.removable_faults, vec!["add_partitions".to_string()]);
+        let original = &l.scenario.faults;
+        assert_eq!(original.len(), 2);
+        let all_there = faults_present(original, original);
+        assert_eq!(all_there, vec![true, true]);
+        let without = faults_toggled(original, &all_there, 0, false);
+        assert_eq!(without, vec![original[1].clone()]);
+        let present = faults_present(original, &without);
+        assert_eq!(present, vec![false, true]);
+        assert_eq!(faults_toggled(original, &present, 0, true), *original, "put back where it was");
+        // The solution's way (every fault of the kind) gives the same schedule.
+        let mut solved = l.scenario.clone();
+        ackademy_engine::lesson::apply(&mut solved, &l.solution).expect("applies");
+        assert_eq!(faults_present(original, &solved.faults), vec![false, true]);
+        assert!(Active::Lesson(index_of("keys-and-partitions").expect("lesson 2")).removable_faults().contains(&"add_partitions".to_string()));
+        assert!(Active::Lesson(6).removable_faults().is_empty());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Challenge links for teachers: in the playground, the scenario on screen plus a goal
 //! (checked with the engine's `goal::holds` against the current run), the controls the
-//! class may touch and a prompt become one link (`#c=1.<deflated JSON>`) that opens as a
+//! class may touch, the kinds of faults they may remove and a prompt become one link (`#c=1.<deflated JSON>`) that opens as a
 //! lesson, with the same live goal check.
 
 use crate::components::lessons::open;
@@ -24,6 +24,19 @@ pub fn ChallengePanel() -> impl IntoView {
     let prompt = RwSignal::new(String::new());
     let goal_src = RwSignal::new(String::new());
     let picked = RwSignal::new(BTreeSet::<(String, String)>::new());
+    let removable = RwSignal::new(BTreeSet::<String>::new());
+    // The kinds of the faults the scenario schedules, in order of first appearance.
+    let fault_kinds = Memo::new(move |_| {
+        state.scenario.with(|s| {
+            let mut kinds: Vec<&'static str> = Vec::new();
+            for f in &s.faults {
+                if !kinds.contains(&f.kind.name()) {
+                    kinds.push(f.kind.name());
+                }
+            }
+            kinds
+        })
+    });
 
     // Every setting of the scenario on screen, by owner: (owner id, kind, names).
     let owners = Memo::new(move |_| {
@@ -44,7 +57,17 @@ pub fn ChallengePanel() -> impl IntoView {
             .filter(|(c, o)| settings::owner_of(&scenario, c, o).is_some())
             .map(|(config, owner)| Control { config, owner })
             .collect();
-        let c = Challenge { version: CHALLENGE_VERSION, title: title.get().trim().to_string(), prompt: prompt.get(), goal: goal_src.get(), controls, scenario };
+        let kinds = fault_kinds.get();
+        let removable_faults = removable.get().into_iter().filter(|k| kinds.contains(&k.as_str())).collect();
+        let c = Challenge {
+            version: CHALLENGE_VERSION,
+            title: title.get().trim().to_string(),
+            prompt: prompt.get(),
+            goal: goal_src.get(),
+            controls,
+            removable_faults,
+            scenario,
+        };
         state.run.with(|r| c.check(&r.out.report))?;
         Ok(c)
     });
@@ -143,6 +166,29 @@ pub fn ChallengePanel() -> impl IntoView {
                         </details>
                     }
                 }).collect_view()}
+                <h3>{t!(i18n, ch_removable)}</h3>
+                {move || {
+                    let kinds = fault_kinds.get();
+                    if kinds.is_empty() {
+                        return view! { <p class="muted small">{t!(i18n, ch_no_faults)}</p> }.into_any();
+                    }
+                    view! {
+                        <p class="muted small">{t!(i18n, ch_removable_help)}</p>
+                        <div class="pick-grid">
+                            {kinds.into_iter().map(|kind| view! {
+                                <label>
+                                    <input type="checkbox" data-testid="challenge-removable" data-kind=kind
+                                        prop:checked=move || removable.with(|r| r.contains(kind))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            removable.update(|r| { if on { r.insert(kind.to_string()); } else { r.remove(kind); } });
+                                        } />
+                                    <code>{kind}</code>
+                                </label>
+                            }).collect_view()}
+                        </div>
+                    }.into_any()
+                }}
                 <h3>{t!(i18n, ch_link)}</h3>
                 {move || problem().map(|p| view! { <p class="muted small" data-testid="challenge-problem">{p}</p> })}
                 <div class="share-row">

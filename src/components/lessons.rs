@@ -6,10 +6,12 @@
 
 use crate::i18n::*;
 use crate::lessons::{self, Active, LessonState, Mode};
-use crate::settings::{self as cat, Control as Widget};
+use crate::components::settings::SettingControl;
+use crate::settings as cat;
 use crate::state::AppState;
 use ackademy_engine::lesson::Step;
-use ackademy_engine::{goal, settings};
+use ackademy_engine::scenario::Fault;
+use ackademy_engine::goal;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use std::sync::Arc;
@@ -174,16 +176,17 @@ pub fn LessonPanel() -> impl IntoView {
         let m = met.get();
         let a = ls.active.get();
         if m {
-            if let Some(l) = a.as_ref().and_then(Active::lesson) {
-                if !ls.done.with_untracked(|d| d.contains(&l.id)) {
+            // A lesson by its id, a challenge by its content (see `Challenge::done_key`).
+            if let Some(key) = a.as_ref().map(Active::done_key).filter(|k| !k.is_empty()) {
+                if !ls.done.with_untracked(|d| d.contains(&key)) {
                     ls.done.update(|d| {
-                        d.insert(l.id.clone());
+                        d.insert(key);
                     });
                 }
             }
             if let Some((false, pa)) = &prev {
                 if *pa == a {
-                    ls.celebrate.update(|c| *c += 1);
+                    ls.celebrate();
                 }
             }
         }
@@ -207,11 +210,13 @@ fn LessonCard(active: Active, met: Memo<bool>, eval: Memo<Option<Result<bool, St
         Active::Challenge(..) => None,
     };
     let total = lessons::all().len();
+    let done_key = active.done_key();
+    let done = move || ls.done.with(|d| d.contains(&done_key));
+    let done1 = done.clone();
 
     let head = match (&active, lesson) {
         (_, Some(l)) => {
-            let id = l.id.clone();
-            let done = move || ls.done.with(|d| d.contains(&id));
+            let done = done.clone();
             view! {
                 <p class="lesson-kicker">
                     <span>{move || t_string!(i18n, ls_lesson_n_of, n = l.order, total = total)}</span>
@@ -230,7 +235,10 @@ fn LessonCard(active: Active, met: Memo<bool>, eval: Memo<Option<Result<bool, St
             let title = c.title.clone();
             let prompt = c.prompt.clone();
             view! {
-                <p class="lesson-kicker"><span>{t!(i18n, ls_challenge_kicker)}</span></p>
+                <p class="lesson-kicker">
+                    <span>{t!(i18n, ls_challenge_kicker)}</span>
+                    {move || done().then(|| view! { <span class="done-tag" data-testid="challenge-done">"✓ "{t!(i18n, ls_challenge_done)}</span> })}
+                </p>
                 <h2 id="lesson-title" data-testid="lesson-title">{move || if title.trim().is_empty() { t_string!(i18n, ls_challenge).to_string() } else { title.clone() }}</h2>
                 <div class="lesson-task">
                     <h3>{t!(i18n, ls_task)}</h3>
@@ -245,10 +253,11 @@ fn LessonCard(active: Active, met: Memo<bool>, eval: Memo<Option<Result<bool, St
     let goal_text = active.goal();
     let controls = active.controls();
     let removable = active.removable_faults();
+    let story_faults = active.scenario().faults;
     let fixed_skip = controls.clone();
 
     view! {
-        <section class="panel lesson" aria-labelledby="lesson-title" data-testid="lesson-panel">
+        <section class="panel lesson" aria-labelledby="lesson-title" data-testid="lesson-panel" data-done=move || done1().to_string()>
             {head}
             <GoalBox goal=goal_text met=met eval=eval />
             <Celebration met=met index=index />
@@ -265,7 +274,7 @@ fn LessonCard(active: Active, met: Memo<bool>, eval: Memo<Option<Result<bool, St
                 }}
                 <LessonError />
             </div>
-            <LessonFaults removable=removable />
+            <LessonFaults original=story_faults removable=removable />
             <details class="fixed-settings">
                 <summary>{t!(i18n, ls_fixed)}</summary>
                 <p class="muted small">{t!(i18n, ls_fixed_intro)}</p>
@@ -347,7 +356,9 @@ fn Celebration(met: Memo<bool>, index: Option<usize>) -> impl IntoView {
     let ls = expect_context::<LessonState>();
     let total = lessons::all().len();
     let show = move || met.get() && ls.celebrate.get() > 0;
-    // The toast goes away by itself; the goal check and the list keep saying it is done.
+    // The toast goes away by itself (only the toast that set the timer: a quick learner may
+    // be celebrated again, in the next lesson, before it fires); the goal check and the
+    // list keep saying it is done.
     Effect::new(move |_| {
         let n = ls.celebrate.get();
         if n > 0 {
@@ -376,6 +387,7 @@ fn Celebration(met: Memo<bool>, index: Option<usize>) -> impl IntoView {
                     </svg>
                     {move || if index.is_some() { t_string!(i18n, ls_complete) } else { t_string!(i18n, ls_challenge_complete) }}
                 </p>
+                {index.is_none().then(|| view! { <p class="small">{t!(i18n, ls_challenge_saved)}</p> })}
                 {index.map(|i| view! {
                     <p class="small">{move || t_string!(i18n, ls_saved, done = done_count(), total = total)}</p>
                     {(i + 1 < total).then(|| view! {
@@ -389,122 +401,13 @@ fn Celebration(met: Memo<bool>, index: Option<usize>) -> impl IntoView {
     }
 }
 
-/// Finds the `&'static` name of a setting the playground knows.
-fn static_name(config: &str) -> Option<&'static str> {
-    [cat::CLUSTER, cat::TOPIC, cat::PRODUCER, cat::CONSUMER, cat::PROCESSOR]
-        .into_iter()
-        .flat_map(|l| l.iter())
-        .map(|st| st.prop)
-        .find(|n| *n == config)
-}
-
-/// A property name that may wrap after its dots, never inside a word.
-fn breakable(prop: &'static str) -> impl IntoView {
-    let parts: Vec<&'static str> = prop.split_inclusive('.').collect();
-    parts.into_iter().map(|p| view! { {p}<wbr /> }).collect_view()
-}
-
-/// One control the lesson allows, with the playground's hooks (`data-config`, `data-owner`).
+/// One control the lesson allows: the playground's own setting control (same widget, hooks
+/// `data-config`/`data-owner`, default, help and Kafka's error), labelled with its owner.
 #[component]
 fn LessonControl(config: String, owner: String) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let i18n = use_i18n();
-    let (Some(prop), Some(spec)) = (static_name(&config), state.draft.with_untracked(|s| lessons::spec(s, &config, &owner))) else {
-        return ().into_any();
-    };
-    let owner: Arc<str> = owner.into();
-    let dom_id = format!("lesson-{}-{}", owner.replace(|c: char| !c.is_ascii_alphanumeric(), "_"), prop.replace('.', "-"));
-    let o1 = owner.clone();
-    let explicit = move || state.draft.with(|s| settings::get(s, prop, &o1));
-    let effective = move || state.run.with(|r| cat::effective(&r.out.cfg, spec.owner, prop));
-    let ex1 = explicit.clone();
-    let shown = move || ex1().or_else(effective).unwrap_or_default();
-    let o2 = owner.clone();
-    let error = move || {
-        let engine = state.edit_error.get().and_then(|e| {
-            let target = state.draft.with(|s| cat::error_target(s, &e.path));
-            (target.as_ref().map(|(o, p)| (o.as_str(), p.as_str())) == Some((&*o2, prop))).then(|| e.message.clone())
-        });
-        let typed = state.input_error.get().and_then(|(o, p, m)| (*o == *o2 && p == prop).then_some(m));
-        engine.or(typed)
-    };
-    let o3 = owner.clone();
-    let set = move |v: Option<String>| {
-        let mut problem = None;
-        state.edit(|s| {
-            if let Err(e) = settings::set(s, prop, &o3, v.as_deref().unwrap_or("")) {
-                problem = Some(e);
-            }
-        });
-        state.input_error.set(problem.map(|m| (o3.to_string(), prop.to_string(), m)));
-    };
-    let oid = owner.to_string();
-    let set1 = set.clone();
-    let control = match spec.widget {
-        Widget::Select(options) => view! {
-            <select id=dom_id.clone() data-config=prop data-owner=oid.clone() prop:value=shown
-                on:change=move |ev| set1(Some(event_target_value(&ev)))>
-                {options.iter().map(|o| view! { <option value=*o>{*o}</option> }).collect_view()}
-            </select>
-        }
-        .into_any(),
-        Widget::Bool => view! {
-            <input type="checkbox" id=dom_id.clone() data-config=prop data-owner=oid.clone()
-                prop:checked=move || shown() == "true"
-                on:change=move |ev| set1(Some(event_target_checked(&ev).to_string())) />
-        }
-        .into_any(),
-        Widget::Number => {
-            let set2 = set1.clone();
-            view! {
-                <input type="number" inputmode="numeric" min="0" id=dom_id.clone() data-config=prop data-owner=oid.clone()
-                    prop:value=shown placeholder=spec.default
-                    on:input=move |ev| {
-                        let v = event_target_value(&ev);
-                        if !v.trim().is_empty() { set1(Some(v)) }
-                    }
-                    on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        if v.trim().is_empty() { set2(None) }
-                    } />
-            }
-            .into_any()
-        }
-        Widget::Text => {
-            let ex2 = explicit.clone();
-            view! {
-                <input type="text" id=dom_id.clone() data-config=prop data-owner=oid.clone()
-                    prop:value=move || ex2().unwrap_or_default() placeholder=spec.default spellcheck="false" autocomplete="off"
-                    on:input=move |ev| set1(Some(event_target_value(&ev))) />
-            }
-            .into_any()
-        }
-    };
-    let ex3 = explicit.clone();
-    let is_set = move || ex3().is_some();
-    let is_set2 = is_set.clone();
-    let err2 = error.clone();
-    view! {
-        <div class="setting" class:invalid=move || err2().is_some() class:explicit=is_set>
-            <label for=dom_id.clone()><code>{breakable(prop)}</code>" "<span class="owner-tag">{oid.clone()}</span></label>
-            <div class="control-row">
-                {control}
-                <button class="unset" title=move || t_string!(i18n, use_default) aria-label=move || format!("{}: {prop}", t_string!(i18n, use_default))
-                    on:click=move |_| set(None) disabled=move || !is_set2()>"↺"</button>
-            </div>
-            <p class="help">
-                {move || crate::components::settings::help(i18n, prop)}
-                " "
-                <span class="default">{t!(i18n, default_is, value = spec.default)}</span>
-            </p>
-            {move || error().map(|m| view! {
-                <p class="setting-error" role="alert" data-testid="setting-error">
-                    <span class="kafka">"Kafka: "</span>{m}
-                </p>
-            })}
-        </div>
-    }
-    .into_any()
+    let found = state.draft.with_untracked(|s| lessons::setting_of(s, &config, &owner));
+    found.map(|(o, setting)| view! { <SettingControl owner=o id=owner setting=setting owner_tag=true /> })
 }
 
 /// An engine error about no allowed control (e.g. a combination the lesson's fixed
@@ -531,39 +434,68 @@ fn LessonError() -> impl IntoView {
     }
 }
 
-/// The faults of the story: fixed, except those the lesson lets the learner remove.
+/// The faults of the story, in the lesson's order: fixed, except those of the kinds the
+/// lesson lets the learner remove (`removable_faults`): each of those has a labelled
+/// *Remove* button, and once removed stays listed, struck through, with *Put back*.
 #[component]
-fn LessonFaults(removable: Vec<String>) -> impl IntoView {
+fn LessonFaults(original: Vec<Fault>, removable: Vec<String>) -> impl IntoView {
     let i18n = use_i18n();
     let state = expect_context::<AppState>();
+    let original = Arc::new(original);
+    let any_removable = !removable.is_empty();
     let removable = Arc::new(removable);
+    let o1 = original.clone();
+    let present = Memo::new(move |_| state.draft.with(|s| lessons::faults_present(&o1, &s.faults)));
+    // Takes fault `i` out of the story or puts it back, then keeps the keyboard focus on
+    // the button that undoes it (the list is drawn again).
+    let story = StoredValue::new(original.clone());
+    let toggle = move |i: usize, keep: bool| {
+        let faults = story.with_value(|o| lessons::faults_toggled(o, &present.get_untracked(), i, keep));
+        state.edit(|s| s.faults = faults);
+        focus_later(format!("[data-fault-index=\"{i}\"] button.{}", if keep { "remove" } else { "restore" }));
+    };
     move || {
-        let faults = state.draft.with(|s| s.faults.clone());
         let l = i18n.get_locale();
+        let shown = present.get();
+        let original = original.clone();
         let removable = removable.clone();
         view! {
             <div class="lesson-faults">
                 <h3>{t!(i18n, ls_faults)}</h3>
-                {if faults.is_empty() {
+                {if original.is_empty() {
                     view! { <p class="muted small">{t!(i18n, ls_faults_none)}</p> }.into_any()
                 } else {
                     view! {
                         <ol class="fault-list">
-                            {faults.into_iter().enumerate().map(|(i, f)| {
+                            {original.iter().cloned().enumerate().map(|(i, f)| {
                                 let at = f.at_ms;
                                 let kind = f.kind.name();
+                                let here = shown.get(i).copied().unwrap_or(true);
+                                let when = crate::story::secs(l, at as f64);
                                 let can_remove = removable.iter().any(|k| k == kind);
+                                let w1 = when.clone();
+                                let w2 = when.clone();
                                 view! {
-                                    <li data-testid="lesson-fault" data-kind=kind>
+                                    <li data-testid="lesson-fault" data-kind=kind data-fault-index=i data-removed=(!here).to_string() class:removed=!here>
                                         <button class="time-link" on:click=move |_| { state.playing.set(false); state.seek(at as f64) }>
-                                            {crate::story::secs(l, at as f64)}
+                                            {when}
                                         </button>
                                         <span class="fault-kind"><code>{kind}</code></span>
                                         <span class="fault-args">{crate::components::faults::describe(&f.kind)}</span>
-                                        {can_remove.then(|| view! {
+                                        {(can_remove && here).then(|| view! {
                                             <button class="remove" data-testid="lesson-fault-remove" data-kind=kind
-                                                on:click=move |_| { state.edit(|s| { if i < s.faults.len() { s.faults.remove(i); } }); }
-                                                aria-label=move || format!("{} {}", t_string!(i18n, remove), kind)>"✕"</button>
+                                                on:click=move |_| toggle(i, false)
+                                                aria-label=move || t_string!(i18n, ls_fault_remove_label, kind = kind, at = w1.clone()).to_string()>
+                                                <span aria-hidden="true">"✕ "</span>{t!(i18n, ls_fault_remove)}
+                                            </button>
+                                        })}
+                                        {(can_remove && !here).then(|| view! {
+                                            <span class="sr-only">{t!(i18n, ls_fault_removed)}</span>
+                                            <button class="restore" data-testid="lesson-fault-restore" data-kind=kind
+                                                on:click=move |_| toggle(i, true)
+                                                aria-label=move || t_string!(i18n, ls_fault_restore_label, kind = kind, at = w2.clone()).to_string()>
+                                                <span aria-hidden="true">"↶ "</span>{t!(i18n, ls_fault_restore)}
+                                            </button>
                                         })}
                                     </li>
                                 }
@@ -571,10 +503,27 @@ fn LessonFaults(removable: Vec<String>) -> impl IntoView {
                         </ol>
                     }.into_any()
                 }}
-                <p class="muted small">{t!(i18n, ls_faults_fixed)}</p>
+                <p class="muted small">{if any_removable { t!(i18n, ls_faults_removable).into_any() } else { t!(i18n, ls_faults_fixed).into_any() }}</p>
             </div>
         }
     }
+}
+
+/// Focuses the element `selector` names once the page is drawn again.
+fn focus_later(selector: String) {
+    #[cfg(target_arch = "wasm32")]
+    leptos::prelude::request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(&selector).ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = selector;
 }
 
 #[component]
@@ -612,7 +561,6 @@ fn describe_step(i18n: I18nContext<Locale>, step: &Step) -> String {
         Step::Set { config, owner, value } if value.is_empty() => t_string!(i18n, ls_step_default, config = config, owner = owner).to_string(),
         Step::Set { config, owner, value } => t_string!(i18n, ls_step_set, config = config, owner = owner, value = value).to_string(),
         Step::RemoveFault { remove_fault } => t_string!(i18n, ls_step_remove, kind = remove_fault).to_string(),
-        Step::AddFault { add_fault } => t_string!(i18n, ls_step_add, kind = add_fault.kind.name(), at = add_fault.at_ms).to_string(),
     }
 }
 

@@ -141,8 +141,18 @@ fn OwnerSettings(owner: Owner, id: String) -> impl IntoView {
     }
 }
 
+/// A property name that may wrap after its dots, never inside a word.
+fn breakable(prop: &'static str) -> impl IntoView {
+    let parts: Vec<&'static str> = prop.split_inclusive('.').collect();
+    parts.into_iter().map(|p| view! { {p}<wbr /> }).collect_view()
+}
+
+/// The control of one setting, used by the settings panel and by the lessons (which show
+/// only the settings a lesson allows, each with `owner_tag`, its owner's id): Kafka's name,
+/// the widget, *↺* back to Kafka's default, the help line, and Kafka's refusal next to it.
+/// `id` is the owner's `data-owner` value.
 #[component]
-fn SettingControl(owner: Owner, id: String, setting: Setting) -> impl IntoView {
+pub fn SettingControl(owner: Owner, id: String, setting: Setting, #[prop(optional)] owner_tag: bool) -> impl IntoView {
     let state = expect_context::<AppState>();
     let i18n = use_i18n();
     let prop = setting.prop;
@@ -210,7 +220,10 @@ fn SettingControl(owner: Owner, id: String, setting: Setting) -> impl IntoView {
     let error2 = error.clone();
     view! {
         <div class="setting" class:invalid=move || error2().is_some() class:explicit=is_set>
-            <label for=dom_id.clone()><code>{prop}</code></label>
+            <label for=dom_id.clone()>
+                <code>{breakable(prop)}</code>
+                {owner_tag.then(|| view! { " "<span class="owner-tag">{id.clone()}</span> })}
+            </label>
             <div class="control-row">
                 {control}
                 <button class="unset" title=move || t_string!(i18n, use_default) aria-label=move || format!("{}: {prop}", t_string!(i18n, use_default))

@@ -1,31 +1,20 @@
 // Interactions: settings re-run the engine at once (and Kafka's refusals are shown, not
 // fixed), faults by clicking the cluster, the timeline and the keyboard.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCENARIOS, audit, launchBrowser, openApp, openScenario, realProblems, screenshot, serveStatic, text } from './lib.mjs';
+import { SCENARIOS, audit, openApp, openScenario, realProblems, screenshot, text, useBrowserAndServer } from './lib.mjs';
 
 const seconds = async (page) => Number((await text(page, 'time')).match(/[\d.]+/)[0]);
 
 describe('interacting with the playground', () => {
-  let browser;
-  let server;
-
-  before(async () => {
-    browser = await launchBrowser();
-    server = await serveStatic();
-  });
-
-  after(async () => {
-    await server?.close();
-    await browser?.close();
-  });
+  const env = useBrowserAndServer();
 
   test('enable.idempotence makes the duplicates of a lost response disappear', async () => {
     const json = readFileSync(join(SCENARIOS, 'lost-response.json'), 'utf8');
-    const { page, problems } = await openScenario(browser.context, server.url, json);
+    const { page, problems } = await openScenario(env.context, env.url, json);
     try {
       const before = await audit(page);
       assert.equal(before.verdict, 'at-least-once');
@@ -59,7 +48,7 @@ describe('interacting with the playground', () => {
   });
 
   test('every setting control carries its Kafka name and owner', async () => {
-    const { page } = await openApp(browser.context, server.url);
+    const { page } = await openApp(env.context, env.url);
     try {
       for (const [config, owner] of [
         ['acks', 'p1'], ['enable.idempotence', 'p1'], ['max.in.flight.requests.per.connection', 'p1'],
@@ -88,7 +77,7 @@ describe('interacting with the playground', () => {
   });
 
   test('clicking a broker crashes it at the current time, clicking again restarts it', async () => {
-    const { page, problems } = await openApp(browser.context, server.url);
+    const { page, problems } = await openApp(env.context, env.url);
     try {
       await page.getByTestId('pause').click();
       const before = await audit(page);
@@ -132,7 +121,7 @@ describe('interacting with the playground', () => {
   });
 
   test('clicking a produce request in flight drops it', async () => {
-    const { page, problems } = await openApp(browser.context, server.url);
+    const { page, problems } = await openApp(env.context, env.url);
     try {
       await page.getByTestId('pause').click();
       const canvas = page.locator('canvas.flights');
@@ -157,7 +146,7 @@ describe('interacting with the playground', () => {
   });
 
   test('the fault palette adds any kind of fault', async () => {
-    const { page } = await openApp(browser.context, server.url);
+    const { page } = await openApp(env.context, env.url);
     try {
       await page.getByTestId('pause').click();
       const n = await page.getByTestId('fault-item').count();
@@ -175,7 +164,7 @@ describe('interacting with the playground', () => {
   });
 
   test('the timeline scrubs, steps, plays, pauses, resets and runs to the end', async () => {
-    const { page, problems } = await openApp(browser.context, server.url);
+    const { page, problems } = await openApp(env.context, env.url);
     try {
       await page.getByTestId('pause').click();
       await page.getByTestId('reset').click();
@@ -211,7 +200,7 @@ describe('interacting with the playground', () => {
   });
 
   test('the keyboard: ? opens help, Escape closes it, arrows step, space plays', async () => {
-    const { page } = await openApp(browser.context, server.url);
+    const { page } = await openApp(env.context, env.url);
     try {
       await page.getByTestId('pause').click();
       await page.getByTestId('reset').click();
@@ -235,7 +224,7 @@ describe('interacting with the playground', () => {
   });
 
   test('an audit count lists its messages and a message tells its story', async () => {
-    const { page } = await openApp(browser.context, server.url);
+    const { page } = await openApp(env.context, env.url);
     try {
       await page.getByTestId('pause').click();
       await page.locator('button.count', { has: page.getByTestId('audit-lost') }).click();

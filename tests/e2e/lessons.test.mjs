@@ -3,11 +3,11 @@
 // data-met), the language switch (locale), and the setting controls (data-config,
 // data-owner). Every lesson is opened and solved in both languages.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, launchBrowser, openApp, openPage, openScenario, realProblems, screenshot, serveStatic, text } from './lib.mjs';
+import { ROOT, launchBrowser, openApp, openPage, openScenario, realProblems, screenshot, screenshotOf, text, useBrowserAndServer } from './lib.mjs';
 
 const LESSONS = readdirSync(join(ROOT, 'lessons'))
   .filter((f) => f.endsWith('.json'))
@@ -53,21 +53,10 @@ async function applyStep(page, step) {
 }
 
 describe('lessons', () => {
-  let browser;
-  let server;
-
-  before(async () => {
-    browser = await launchBrowser();
-    server = await serveStatic();
-  });
-
-  after(async () => {
-    await server?.close();
-    await browser?.close();
-  });
+  const env = useBrowserAndServer();
 
   test('lesson 7: toggling enable.idempotence meets the goal, is saved, and reads in Korean', async () => {
-    const { page, problems } = await openApp(browser.context, server.url);
+    const { page, problems } = await openApp(env.context, env.url);
     try {
       const lesson = LESSONS.find((l) => l.id === 'lost-ack');
       assert.equal(lesson.order, 7);
@@ -131,8 +120,69 @@ describe('lessons', () => {
     }
   });
 
-  test('a newcomer goes from lesson 1 to the last with the next button', async () => {
-    const { page } = await openApp(browser.context, server.url);
+  test('lesson 2: the learner removes the add_partitions fault from the keyboard, puts it back, and solves it', async () => {
+    const lesson = LESSONS.find((l) => l.id === 'keys-and-partitions');
+    assert.deepEqual(lesson.removable_faults, ['add_partitions']);
+    const { page, problems } = await openApp(env.context, env.url);
+    try {
+      await openLesson(page, lesson);
+      await goalIs(page, 'false');
+      const item = (kind) => page.locator(`[data-testid=lesson-fault][data-kind="${kind}"]`);
+      const focused = () => page.evaluate(() => document.activeElement?.dataset.testid ?? document.activeElement?.tagName);
+      // Both faults of the story are listed; only the removable kind has a button.
+      assert.equal(await page.getByTestId('lesson-fault').count(), lesson.scenario.faults.length);
+      assert.equal(await item('slow_message').getByTestId('lesson-fault-remove').count(), 0, 'the slow call stays');
+      const remove = item('add_partitions').getByTestId('lesson-fault-remove');
+      assert.match(await remove.getAttribute('aria-label'), /^Remove the add_partitions fault at 60(\.0+)? s$/);
+      assert.equal(await text(page, 'lesson-fault-remove'), '✕ Remove');
+      await screenshot(page, 'lesson-2-start');
+      await screenshotOf(page.locator('.lesson-faults'), 'lesson-2-faults');
+
+      // Reached with Tab from the fault's time, pressed with Enter.
+      await item('add_partitions').locator('.time-link').focus();
+      await page.keyboard.press('Tab');
+      assert.equal(await focused(), 'lesson-fault-remove');
+      await page.keyboard.press('Enter');
+      await page.locator('[data-testid=lesson-fault][data-kind=add_partitions][data-removed=true]').waitFor();
+      assert.equal(await focused(), 'lesson-fault-restore', 'the focus moves to the button that undoes it');
+      await goalIs(page, 'true');
+      await screenshot(page, 'lesson-2-fault-removed');
+      await screenshotOf(page.locator('.lesson-faults'), 'lesson-2-faults-removed');
+
+      // Put back (the keyboard again): the problem is back.
+      await page.keyboard.press('Enter');
+      await page.locator('[data-testid=lesson-fault][data-kind=add_partitions][data-removed=false]').waitFor();
+      await goalIs(page, 'false');
+      assert.equal(await focused(), 'lesson-fault-remove');
+      assert.deepEqual(
+        await page.getByTestId('lesson-fault').evaluateAll((els) => els.map((e) => e.dataset.kind)),
+        lesson.scenario.faults.map((f) => f.kind),
+        'put back where it was in the story',
+      );
+
+      // The whole solution, clicked like a learner: remove the fault, create 3 partitions.
+      await remove.click();
+      await control(page, 'partitions', 'orders').fill('3');
+      await goalIs(page, 'true');
+      assert.equal(await text(page, 'audit-reordered'), '0');
+      assert.equal(await entry(page, lesson.id).getAttribute('data-done'), 'true');
+
+      // The same controls in Korean.
+      await page.selectOption('[data-testid=locale]', 'ko');
+      const restore = item('add_partitions').getByTestId('lesson-fault-restore');
+      await page.waitForFunction(() => document.querySelector('[data-testid=lesson-fault-restore]')?.textContent.includes('다시 넣기'));
+      assert.match(await restore.getAttribute('aria-label'), /^60(\.0+)?초에 예약된 add_partitions 장애 다시 넣기$/);
+      await screenshot(page, 'lesson-2-solved-ko');
+      await screenshotOf(page.locator('.lesson-faults'), 'lesson-2-faults-ko');
+      await screenshotOf(page.locator('.lesson-controls'), 'lesson-2-controls-ko');
+      assert.deepEqual(realProblems(problems), []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('the lesson nav: next and previous without solving, a #lesson= link followed, back to the playground', async () => {
+    const { page } = await openApp(env.context, env.url);
     try {
       await page.getByTestId('mode-lessons').click();
       await page.waitForFunction((t) => document.querySelector('[data-testid=lesson-title]')?.textContent.trim() === t, LESSONS[0].title.en);
@@ -158,13 +208,19 @@ describe('lessons', () => {
   });
 
   for (const locale of ['en', 'ko']) {
-    test(`every lesson in ${locale}: all text present, the goal missed at the start and met by the solution`, async () => {
-      const { page, problems } = await openApp(browser.context, server.url);
+    test(`a newcomer in ${locale} solves lesson 1 to the last in one page: text, goal missed then met, the next lesson from the celebration`, async () => {
+      const { page, problems } = await openApp(env.context, env.url);
       try {
+        // No toast animation to wait for before each click (lesson 7's test keeps the motion).
+        await page.emulateMedia({ reducedMotion: 'reduce' });
         await page.selectOption('[data-testid=locale]', locale);
-        for (const lesson of LESSONS) {
-          await openLesson(page, lesson, locale);
+        await page.evaluate(() => { window.__samePage = true; });
+        // The Lessons tab opens the first lesson not done; after that, only "Next lesson".
+        await page.getByTestId('mode-lessons').click();
+        for (const [n, lesson] of LESSONS.entries()) {
+          await page.waitForFunction((t) => document.querySelector('[data-testid=lesson-title]')?.textContent.trim() === t, lesson.title[locale]);
           const where = `${lesson.id} (${locale})`;
+          assert.equal(await entry(page, lesson.id).getAttribute('aria-current'), 'step', where);
           assert.equal(await text(page, 'lesson-story'), lesson.story[locale], where);
           assert.equal(await text(page, 'lesson-task'), lesson.task[locale], where);
           assert.equal(await page.getByTestId('goal-status').getAttribute('data-met'), 'false', `${where}: goal missed at the start`);
@@ -183,8 +239,13 @@ describe('lessons', () => {
           assert.equal(await entry(page, lesson.id).getAttribute('data-done'), 'true', where);
           assert.equal(await text(page, 'lesson-why'), lesson.why[locale], where);
           assert.equal(await page.getByTestId('lesson-sources').locator('a').count(), lesson.sources.length, where);
+          // Success is celebrated, with the way on.
+          await page.getByTestId('lesson-complete').waitFor({ state: 'visible' });
+          if (n + 1 < LESSONS.length) await page.getByTestId('celebrate-next').click();
+          else assert.equal(await page.getByTestId('celebrate-next').count(), 0, 'the last lesson has no next');
         }
         assert.equal(await text(page, 'lessons-progress'), `${LESSONS.length}/${LESSONS.length}`);
+        assert.equal(await page.evaluate(() => window.__samePage), true, 'never left the page');
         await screenshot(page, `all-lessons-done-${locale}`);
         assert.deepEqual(realProblems(problems), []);
       } finally {
@@ -193,10 +254,11 @@ describe('lessons', () => {
     });
   }
 
-  test('a teacher writes a challenge; the link opens as a lesson for the class', async () => {
+  test('a teacher writes a challenge; the link opens as a lesson, and once solved it stays solved after a reload', async () => {
     const lesson = LESSONS.find((l) => l.id === 'lost-ack');
-    const { page } = await openScenario(browser.context, server.url, JSON.stringify(lesson.scenario));
+    const { page } = await openScenario(env.context, env.url, JSON.stringify(lesson.scenario));
     let link;
+    let otherLink;
     try {
       const panel = page.getByTestId('challenge-panel');
       await panel.locator('summary').first().click();
@@ -213,6 +275,10 @@ describe('lessons', () => {
       link = await page.getByTestId('challenge-link').inputValue();
       assert.match(link, /#c=1\.[A-Za-z0-9_-]+$/);
       await screenshot(page, 'challenge-builder');
+      // Another prompt is another challenge (with its own progress).
+      await page.getByTestId('challenge-prompt-input').fill('Same cluster, another question.');
+      otherLink = await page.getByTestId('challenge-link').inputValue();
+      assert.notEqual(otherLink, link);
     } finally {
       await page.close();
     }
@@ -226,22 +292,78 @@ describe('lessons', () => {
       assert.equal(await text(p, 'lesson-title'), 'Retries without duplicates');
       assert.equal(await p.getByTestId('goal-status').getAttribute('data-met'), 'false');
       assert.equal(await p.locator('[data-config]').count(), 1, 'only the chosen control');
+      assert.equal(await p.getByTestId('lesson-panel').getAttribute('data-done'), 'false');
+      assert.equal(await p.getByTestId('challenge-done').count(), 0);
       await control(p, 'enable.idempotence', 'p1').check();
       await goalIs(p, 'true');
+      // Celebrated and saved as done.
       await p.getByTestId('lesson-complete').waitFor({ state: 'visible' });
+      assert.match(await text(p, 'lesson-complete'), /Challenge solved!.*Saved in this browser/);
+      await p.getByTestId('challenge-done').waitFor();
+      assert.equal(await p.getByTestId('lesson-panel').getAttribute('data-done'), 'true');
       await screenshot(p, 'challenge-solved');
-      // Reloading keeps the challenge (it is in the address).
+      const saved = JSON.parse(await p.evaluate(() => localStorage.getItem('ackademy.lessons.done')));
+      assert.equal(saved.length, 1);
+      assert.match(saved[0], /^challenge:[0-9a-f]{16}$/);
+      assert.equal(await text(p, 'lessons-progress'), `0/${LESSONS.length}`, 'a challenge is not a lesson');
+
+      // Reloading keeps the challenge (it is in the address), shown as solved, from its start.
       await p.reload({ waitUntil: 'load' });
       await p.getByTestId('challenge-prompt').waitFor();
+      assert.equal(await p.getByTestId('lesson-panel').getAttribute('data-done'), 'true');
+      assert.equal(await text(p, 'challenge-done'), '✓ solved');
+      assert.equal(await p.getByTestId('goal-status').getAttribute('data-met'), 'false');
+      assert.equal(await p.getByTestId('lesson-complete').count(), 0, 'no celebration without a change');
+      await p.selectOption('[data-testid=locale]', 'ko');
+      await p.waitForFunction(() => document.querySelector('[data-testid=challenge-done]')?.textContent.includes('해결 완료'));
+      await screenshotOf(p.getByTestId('lesson-panel'), 'challenge-done-after-reload-ko');
       assert.deepEqual(realProblems(problems), []);
+      await p.close();
+
+      // The same link opened again is solved; another challenge is not.
+      const again = await openPage(student.context, link);
+      await again.page.getByTestId('challenge-done').waitFor();
+      await again.page.close();
+      const other = await openPage(student.context, otherLink);
+      await other.page.getByTestId('challenge-prompt').waitFor();
+      assert.equal(await text(other.page, 'challenge-prompt'), 'Same cluster, another question.');
+      assert.equal(await other.page.getByTestId('lesson-panel').getAttribute('data-done'), 'false');
+      assert.deepEqual(realProblems(other.problems), []);
     } finally {
       await student.close();
     }
   });
 
+  test('a challenge may let the class remove a kind of fault', async () => {
+    const lesson = LESSONS.find((l) => l.id === 'keys-and-partitions');
+    const { page, problems } = await openScenario(env.context, env.url, JSON.stringify(lesson.scenario));
+    try {
+      await page.getByTestId('challenge-panel').locator('summary').first().click();
+      await page.getByTestId('challenge-prompt-input').fill('Keep each customer in order.');
+      await page.getByTestId('challenge-goal-input').fill('reordered == 0');
+      const kinds = await page.getByTestId('challenge-removable').evaluateAll((els) => els.map((e) => e.dataset.kind));
+      assert.deepEqual(kinds, ['add_partitions', 'slow_message'], 'the kinds the scenario schedules');
+      const before = await page.getByTestId('challenge-link').inputValue();
+      await page.locator('[data-testid=challenge-removable][data-kind=add_partitions]').check();
+      assert.notEqual(await page.getByTestId('challenge-link').inputValue(), before);
+      await screenshotOf(page.getByTestId('challenge-panel'), 'challenge-builder-removable');
+      await page.getByTestId('challenge-try').click();
+      await page.getByTestId('challenge-prompt').waitFor();
+      assert.equal(await page.locator('[data-config]').count(), 0, 'no settings to change');
+      assert.equal(await page.getByTestId('lesson-fault-remove').count(), 1);
+      await goalIs(page, 'false');
+      await page.locator('[data-testid=lesson-fault-remove][data-kind=add_partitions]').click();
+      await goalIs(page, 'true');
+      await page.getByTestId('challenge-done').waitFor();
+      assert.deepEqual(realProblems(problems), []);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('a broken challenge link shows load-error and the default scenario', async () => {
     for (const bad of ['#c=1.AAAA', '#c=2.abc', '#c=garbage', '#lesson=no-such-lesson']) {
-      const { page, problems } = await openPage(browser.context, server.url + bad);
+      const { page, problems } = await openPage(env.context, env.url + bad);
       try {
         await page.getByTestId('load-error').waitFor({ state: 'visible' });
         await page.getByTestId('verdict').waitFor();
@@ -255,8 +377,8 @@ describe('lessons', () => {
   });
 
   test('export: properties, application.yml and kafka-topics.sh follow the settings, one click copies', async () => {
-    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
-    const { page } = await openApp(browser.context, server.url);
+    await env.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(env.url).origin });
+    const { page } = await openApp(env.context, env.url);
     try {
       await page.getByTestId('pause').click();
       const tab = (file) => page.locator(`[data-testid=export-tab][data-file="${file}"]`);
@@ -289,7 +411,7 @@ describe('lessons', () => {
     const lesson = LESSONS.find((l) => l.id === 'lost-ack');
     for (const [name, size] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
       for (const scheme of ['light', 'dark']) {
-        const { page } = await openApp(browser.context, server.url);
+        const { page } = await openApp(env.context, env.url);
         try {
           await page.setViewportSize(size);
           await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });

@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm, stat, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -105,6 +106,31 @@ export async function launchBrowser() {
 }
 
 /**
+ * For a test file's `describe`: registers the suite's hooks that start one headless
+ * Chromium and one static server for dist/ before its tests, and stop both after them.
+ * Returns `env`, whose `context` (the browser context) and `url` (the app's address) are
+ * there once the tests run (`env.browser` and `env.server` are the handles themselves).
+ * `{ serve: false }` starts only the browser; other options go to `serveStatic`.
+ */
+export function useBrowserAndServer({ serve = true, ...serverOptions } = {}) {
+  const env = {
+    browser: undefined,
+    server: undefined,
+    get context() { return env.browser.context; },
+    get url() { return env.server.url; },
+  };
+  before(async () => {
+    env.browser = await launchBrowser();
+    if (serve) env.server = await serveStatic(serverOptions);
+  });
+  after(async () => {
+    await env.server?.close();
+    await env.browser?.close();
+  });
+  return env;
+}
+
+/**
  * Open `url` in a new page and record what goes wrong: uncaught errors, console errors,
  * failed requests and HTTP errors. Resolves to { page, problems }.
  */
@@ -128,6 +154,14 @@ export async function screenshot(page, name) {
   await mkdir(RESULTS, { recursive: true });
   const path = join(RESULTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Save a screenshot of one element (scrolled into view) as test-results/<name>.png. */
+export async function screenshotOf(locator, name) {
+  await mkdir(RESULTS, { recursive: true });
+  const path = join(RESULTS, `${name}.png`);
+  await locator.screenshot({ path });
   return path;
 }
 

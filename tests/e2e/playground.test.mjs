@@ -1,33 +1,23 @@
 // The playground loads scenarios (default, ?scenario=, broken links) and shows the audit of
 // the whole run through the contract's hooks; Wasm and the native CLI agree exactly.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
-  ROOT, SCENARIOS, audit, launchBrowser, openApp, openScenario, realProblems, screenshot, serveStatic, text,
+  ROOT, SCENARIOS, audit, openApp, openScenario, realProblems, screenshot, text, useBrowserAndServer,
 } from './lib.mjs';
 
-const CLI = join(ROOT, 'target', 'release', 'ackademy');
+// The native CLI as `cargo build --release --bin ackademy` leaves it (CARGO_TARGET_DIR counts).
+const CLI = join(resolve(ROOT, process.env.CARGO_TARGET_DIR || 'target'), 'release', 'ackademy');
 
 describe('loading scenarios', () => {
-  let browser;
-  let server;
-
-  before(async () => {
-    browser = await launchBrowser();
-    server = await serveStatic();
-  });
-
-  after(async () => {
-    await server?.close();
-    await browser?.close();
-  });
+  const env = useBrowserAndServer();
 
   test('the default scenario shows the cluster and the audit at once', async () => {
-    const { page, problems } = await openApp(browser.context, server.url);
+    const { page, problems } = await openApp(env.context, env.url);
     try {
       for (const b of [0, 1, 2]) await page.getByTestId(`broker-${b}`).waitFor({ state: 'visible' });
       await page.getByTestId('producer-0').waitFor({ state: 'visible' });
@@ -59,7 +49,7 @@ describe('loading scenarios', () => {
     test(`?scenario= ${file}: same report in Wasm as the native CLI`, { skip: !existsSync(CLI) && 'target/release/ackademy not built' }, async () => {
       const json = readFileSync(path, 'utf8');
       const native = JSON.parse(execFileSync(CLI, ['run', path], { encoding: 'utf8' }));
-      const { page, problems } = await openScenario(browser.context, server.url, json);
+      const { page, problems } = await openScenario(env.context, env.url, json);
       try {
         const a = await audit(page);
         assert.equal(a.verdict, native.verdict);
@@ -80,7 +70,7 @@ describe('loading scenarios', () => {
   }
 
   test('a scenario to try is one pick away', async () => {
-    const { page, problems } = await openApp(browser.context, server.url);
+    const { page, problems } = await openApp(env.context, env.url);
     try {
       await page.selectOption('[data-testid=preset]', 'lost-ack');
       await page.waitForFunction(() => document.querySelector('[data-testid=verdict]').textContent === 'at-least-once');
@@ -95,7 +85,7 @@ describe('loading scenarios', () => {
   });
 
   test('a panic shows an error panel, not a dead page', async () => {
-    const { page, problems } = await openApp(browser.context, `${server.url}?debug-panic`);
+    const { page, problems } = await openApp(env.context, `${env.url}?debug-panic`);
     try {
       const panel = page.getByTestId('panic-panel');
       await panel.waitFor({ state: 'visible' });
@@ -111,7 +101,7 @@ describe('loading scenarios', () => {
 
   test('an acks=1 isolated leader gives at-most-once', async () => {
     const json = readFileSync(join(SCENARIOS, 'acks1-isolated-leader.json'), 'utf8');
-    const { page } = await openScenario(browser.context, server.url, json);
+    const { page } = await openScenario(env.context, env.url, json);
     try {
       assert.equal(await text(page, 'verdict'), 'at-most-once');
       assert.ok(Number(await text(page, 'audit-lost')) > 0);
@@ -129,7 +119,7 @@ describe('loading scenarios', () => {
     ['a share link of an unknown version', '#s=7.abc', /version/],
   ]) {
     test(`${name} shows load-error and the default scenario`, async () => {
-      const { page, problems } = await openApp(browser.context, server.url + suffix);
+      const { page, problems } = await openApp(env.context, env.url + suffix);
       try {
         const err = page.getByTestId('load-error');
         await err.waitFor({ state: 'visible' });

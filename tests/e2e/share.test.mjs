@@ -1,27 +1,16 @@
 // Sharing and keeping work: the compact link round-trips in a fresh browser, the copy
 // button copies it, reload keeps the work, the language switch, and the phone layout.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, audit, launchBrowser, openApp, realProblems, screenshot, serveStatic, text } from './lib.mjs';
+import { CHROMIUM, audit, launchBrowser, openApp, realProblems, screenshot, text, useBrowserAndServer } from './lib.mjs';
 
 describe('sharing and keeping the work', () => {
-  let browser;
-  let server;
-
-  before(async () => {
-    browser = await launchBrowser();
-    server = await serveStatic();
-  });
-
-  after(async () => {
-    await server?.close();
-    await browser?.close();
-  });
+  const env = useBrowserAndServer();
 
   test('the share link opens the same run in a fresh browser', async () => {
-    const { page } = await openApp(browser.context, server.url);
+    const { page } = await openApp(env.context, env.url);
     let link;
     let mine;
     try {
@@ -34,7 +23,7 @@ describe('sharing and keeping the work', () => {
       link = await page.getByTestId('share-link').inputValue();
       assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/#s=1\./);
       assert.ok(new URL(link).hash.length < 600, `compact: ${new URL(link).hash.length} characters`);
-      await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
+      await env.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(env.url).origin });
       await page.getByTestId('copy-link').click();
       await page.waitForFunction(() => document.querySelector('[data-testid=copy-link]').textContent.includes('!'));
       assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
@@ -57,7 +46,7 @@ describe('sharing and keeping the work', () => {
   test('reload keeps the work (autosave)', async () => {
     const fresh = await launchBrowser();
     try {
-      const { page } = await openApp(fresh.context, server.url);
+      const { page } = await openApp(fresh.context, env.url);
       await page.selectOption('[data-config="acks"][data-owner="p1"]', 'all');
       assert.equal(await text(page, 'verdict'), 'exactly-once');
       await page.reload();
@@ -65,7 +54,7 @@ describe('sharing and keeping the work', () => {
       assert.equal(await text(page, 'verdict'), 'exactly-once');
       assert.equal(await page.locator('[data-config="acks"][data-owner="p1"]').inputValue(), 'all');
       // Also from the bare address in another tab.
-      const { page: again } = await openApp(fresh.context, server.url, { keep: true });
+      const { page: again } = await openApp(fresh.context, env.url, { keep: true });
       assert.equal(await text(again, 'verdict'), 'exactly-once');
     } finally {
       await fresh.close();
@@ -75,7 +64,7 @@ describe('sharing and keeping the work', () => {
   test('the language switch shows Korean and is remembered', async () => {
     const fresh = await launchBrowser();
     try {
-      const { page } = await openApp(fresh.context, server.url);
+      const { page } = await openApp(fresh.context, env.url);
       await page.selectOption('[data-testid=locale]', 'ko');
       await page.waitForFunction(() => document.querySelector('[data-testid=app-tagline]').textContent.includes('카프카'));
       assert.match(await text(page, 'app-tagline'), /유실/);
@@ -97,7 +86,7 @@ describe('sharing and keeping the work', () => {
     try {
       const context = await ko.newContext({ locale: 'ko-KR' });
       const page = await context.newPage();
-      await page.goto(server.url);
+      await page.goto(env.url);
       await page.getByTestId('verdict').waitFor();
       await page.waitForFunction(() => document.querySelector('[data-testid=locale]').value === 'ko');
       assert.match(await text(page, 'app-tagline'), /카프카/);
@@ -111,7 +100,7 @@ describe('sharing and keeping the work', () => {
     try {
       const page = await fresh.context.newPage();
       await page.setViewportSize({ width: 390, height: 844 });
-      await page.goto(server.url);
+      await page.goto(env.url);
       await page.getByTestId('verdict').waitFor();
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 1, `no horizontal overflow (${overflow}px)`);

@@ -1,25 +1,17 @@
 // The app shell renders from the release build, at the root and under a sub-path.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SUB_PATH, launchBrowser, openPage, screenshot, serveStatic } from './lib.mjs';
+import { SUB_PATH, openPage, screenshot, serveStatic, useBrowserAndServer } from './lib.mjs';
 
 describe('app shell (release build in dist/)', () => {
-  let browser;
-
-  before(async () => {
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-  });
+  const env = useBrowserAndServer({ serve: false });
 
   for (const [name, prefix] of [['root', '/'], ['sub-path', SUB_PATH]]) {
     test(`renders the title and tagline when served at ${prefix}`, async (t) => {
       const server = await serveStatic({ prefix });
       t.after(() => server.close());
-      const { page, problems } = await openPage(browser.context, server.url);
+      const { page, problems } = await openPage(env.context, server.url);
       try {
         const title = page.getByTestId('app-title');
         await title.waitFor({ state: 'visible' });

@@ -12,7 +12,6 @@ use crate::scenario::IsolationLevel;
 use crate::sim::{Ev, Sim};
 use crate::trace::Kind;
 use crate::types::{BrokerId, Node, Tp};
-use std::collections::BTreeMap;
 
 /// `replica.fetch.wait.max.ms` and the consumer's `fetch.max.wait.ms` (both 500).
 pub const FETCH_WAIT_MS: u64 = 500;
@@ -45,7 +44,7 @@ pub struct ParkedFetch {
 pub struct Broker {
     pub id: BrokerId,
     pub alive: bool,
-    pub replicas: BTreeMap<Tp, Replica>,
+    pub replicas: crate::tpmap::TpMap<Replica>,
     pub purgatory: Vec<PendingProduce>,
     pub parked: Vec<ParkedFetch>,
     pub next_park: u64,
@@ -60,7 +59,7 @@ impl Sim {
             self.brokers.push(Broker {
                 id: b,
                 alive: true,
-                replicas: BTreeMap::new(),
+                replicas: crate::tpmap::TpMap::new(),
                 purgatory: Vec::new(),
                 parked: Vec::new(),
                 next_park: 0,
@@ -102,7 +101,7 @@ impl Sim {
             self.record(Kind::Leader { tp, leader, epoch: 0, isr, unclean: false });
             for &r in &replicas {
                 let rep = &mut self.brokers[r as usize].replicas;
-                rep.entry(tp).or_insert_with(Replica::new);
+                rep.get_or_insert_with(tp, Replica::new);
                 if self.brokers[r as usize].alive && self.now() == 0 {
                     self.apply_partition_state(r, tp, &state);
                 } else {
@@ -174,7 +173,7 @@ impl Sim {
                     if let Role::Follower { leader: Some(l), fetching } = &mut r.role {
                         if Node::Broker(*l) == from && *fetching {
                             *fetching = false;
-                            self.q.after(REPLICA_FETCH_BACKOFF_MS, Ev::FollowerFetch(b, *tp));
+                            self.q.after(REPLICA_FETCH_BACKOFF_MS, Ev::FollowerFetch(b, tp));
                         }
                     }
                 }
@@ -689,7 +688,7 @@ impl Sim {
         }
         let now = self.now();
         let mut shrinks = Vec::new();
-        for (tp, r) in &br.replicas {
+        for (tp, r) in br.replicas.iter() {
             if let Role::Leader(ls) = &r.role {
                 let out: Vec<BrokerId> = ls
                     .isr
@@ -698,7 +697,7 @@ impl Sim {
                     .filter(|&f| f != b && ls.followers.get(&f).is_none_or(|s| now.saturating_sub(s.last_caught_up) > lag))
                     .collect();
                 if !out.is_empty() && ls.pending.is_none() {
-                    shrinks.push((*tp, out));
+                    shrinks.push((tp, out));
                 }
             }
         }

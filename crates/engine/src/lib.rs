@@ -33,6 +33,7 @@ pub mod trace;
 pub mod trace_json;
 pub mod transaction;
 pub mod txn_coordinator;
+pub mod tpmap;
 pub mod types;
 pub mod validate;
 pub mod vecmap;

@@ -270,6 +270,31 @@ impl AppState {
         })
     }
 
+    /// Moves fault `index` to `at_ms` and re-runs. The list keeps its order while it is
+    /// being edited (see [`AppState::sort_faults`]); the engine orders faults by time itself.
+    pub fn set_fault_time(&self, index: usize, at_ms: u64) -> bool {
+        if self.faults_locked.get_untracked() {
+            return false;
+        }
+        if self.draft.with_untracked(|s| s.faults.get(index).map(|f| f.at_ms)) == Some(at_ms) {
+            return self.edit_error.with_untracked(Option::is_none);
+        }
+        self.edit(|s| {
+            if let Some(f) = s.faults.get_mut(index) {
+                f.at_ms = at_ms;
+            }
+        })
+    }
+
+    /// Puts the fault list back in time order (a stable sort, the order in which the
+    /// engine applies faults anyway, so the run does not change).
+    pub fn sort_faults(&self) {
+        if self.faults_locked.get_untracked() || self.draft.with_untracked(|s| s.faults.is_sorted_by_key(|f| f.at_ms)) {
+            return;
+        }
+        self.edit(|s| s.faults.sort_by_key(|f| f.at_ms));
+    }
+
     pub fn remove_fault(&self, index: usize) -> bool {
         if self.faults_locked.get_untracked() {
             return false;

@@ -89,6 +89,10 @@ pub fn Timeline() -> impl IntoView {
             r.marks
                 .iter()
                 .filter(|m| {
+                    // A fault scheduled after the end of the run never happens: no mark.
+                    if m.0 as f64 > end {
+                        return false;
+                    }
                     // One mark per kind per 0.4 % of the run is enough to see.
                     let keep = last.is_none_or(|(t, k)| k != m.1 || (m.0 - t) as f64 > end * 0.004);
                     if keep {
@@ -98,12 +102,12 @@ pub fn Timeline() -> impl IntoView {
                 })
                 .map(|(t, k)| {
                     let left = format!("left: {:.3}%", *t as f64 / end * 100.0);
-                    let cls = match k {
-                        Mark::Fault => "mark fault",
-                        Mark::Election => "mark election",
-                        Mark::Anomaly => "mark anomaly",
+                    let (cls, kind) = match k {
+                        Mark::Fault => ("mark fault", "fault"),
+                        Mark::Election => ("mark election", "election"),
+                        Mark::Anomaly => ("mark anomaly", "anomaly"),
                     };
-                    view! { <span class=cls style=left></span> }
+                    view! { <span class=cls style=left data-testid="mark" data-kind=kind data-t=*t></span> }
                 })
                 .collect_view()
         })

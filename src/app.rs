@@ -168,7 +168,7 @@ fn Playground() -> impl IntoView {
         }
         None => initial(&saved.get_untracked()),
     };
-    crate::state::record_engine_time(run.engine_ms);
+    crate::state::record_run_time_parts(run.timing, 0.0);
     let state = AppState::new(scenario, run, source, load_error);
     provide_context(state);
     let mode = if opened.is_some() { Mode::Lesson } else { Mode::Sandbox };

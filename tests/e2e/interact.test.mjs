@@ -241,6 +241,47 @@ describe('interacting with the playground', () => {
     }
   });
 
+  test("a fault's handle on the timeline drags it in time, or moves with the arrow keys", async () => {
+    const { page, problems } = await openApp(browser.context, server.url);
+    try {
+      await page.getByTestId('pause').click();
+      const before = await audit(page);
+      const isolateTime = page.locator('[data-testid=fault-item][data-kind=isolate_broker]').getByTestId('fault-time');
+      const handle = page.getByTestId('fault-handle').first();
+      assert.equal(await page.getByTestId('fault-handle').count(), 2);
+      assert.match(await handle.getAttribute('aria-label'), /isolate_broker b0/);
+      assert.equal(await handle.getAttribute('aria-valuenow'), '4000');
+
+      // Drag it to the middle of the 20 s run.
+      const track = await page.locator('.fault-handles').boundingBox();
+      const box = await handle.boundingBox();
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(track.x + track.width * 0.3, box.y + box.height / 2, { steps: 4 });
+      await page.mouse.move(track.x + track.width * 0.5, box.y + box.height / 2, { steps: 4 });
+      await page.mouse.up();
+      const dragged = Number(await isolateTime.inputValue());
+      assert.ok(Math.abs(dragged - 10000) <= 100, `dragged to ~10 s: ${dragged}`);
+      assert.equal(Number(await handle.getAttribute('aria-valuenow')), dragged);
+      const after = await audit(page);
+      assert.notEqual(after.trace_hash, before.trace_hash, 'the run follows the drag');
+      const marks = await page.locator('[data-testid=mark][data-kind=fault]').evaluateAll((els) => els.map((e) => Number(e.dataset.t)));
+      assert.ok(marks.includes(dragged) && !marks.includes(4000), `the mark moved: ${marks}`);
+      await screenshot(page, 'fault-handle-dragged');
+
+      // Keyboard: → is 100 ms, Shift+→ a second; the timeline's own arrow keys stay put.
+      const seconds0 = await text(page, 'time');
+      await handle.focus();
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('Shift+ArrowRight');
+      assert.equal(Number(await isolateTime.inputValue()), dragged + 1100);
+      assert.equal(await text(page, 'time'), seconds0, 'the arrows moved the fault, not the time');
+      assert.deepEqual(realProblems(problems), []);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('the timeline scrubs, steps, plays, pauses, resets and runs to the end', async () => {
     const { page, problems } = await openApp(browser.context, server.url);
     try {

@@ -5,12 +5,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   ROOT, SCENARIOS, audit, launchBrowser, openApp, openScenario, realProblems, screenshot, serveStatic, text,
 } from './lib.mjs';
 
-const CLI = join(ROOT, 'target', 'release', 'ackademy');
+// Where `cargo build --release --bin ackademy` put it (CARGO_TARGET_DIR is honoured, as cargo does).
+const CLI = join(process.env.CARGO_TARGET_DIR ? resolve(ROOT, process.env.CARGO_TARGET_DIR) : join(ROOT, 'target'), 'release', 'ackademy');
 
 describe('loading scenarios', () => {
   let browser;
@@ -56,7 +57,7 @@ describe('loading scenarios', () => {
   ];
   for (const path of fixtures) {
     const file = path.startsWith(SCENARIOS) ? path.slice(SCENARIOS.length + 1) : `cli/${path.slice(CLI_SCENARIOS.length + 1)}`;
-    test(`?scenario= ${file}: same report in Wasm as the native CLI`, { skip: !existsSync(CLI) && 'target/release/ackademy not built' }, async () => {
+    test(`?scenario= ${file}: same report in Wasm as the native CLI`, { skip: !existsSync(CLI) && `${CLI} not built` }, async () => {
       const json = readFileSync(path, 'utf8');
       const native = JSON.parse(execFileSync(CLI, ['run', path], { encoding: 'utf8' }));
       const { page, problems } = await openScenario(browser.context, server.url, json);

@@ -34,15 +34,26 @@ fn embed_lessons(out_dir: &std::path::Path) -> Result<(), Box<dyn Error>> {
     files.sort();
     let dir = out_dir.join("lessons");
     std::fs::create_dir_all(&dir)?;
+    let mut ids: Vec<(u64, String, String)> = Vec::new();
     let mut list = String::from("/// Every lesson file, (file name, compact JSON), in file-name order.\npub const LESSON_FILES: &[(&str, &str)] = &[\n");
     for f in &files {
         println!("cargo::rerun-if-changed={}", f.display());
         let name = f.file_name().and_then(|n| n.to_str()).ok_or("lesson file name")?.to_string();
         let text = std::fs::read_to_string(f)?;
         let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", f.display()))?;
+        let order = value.get("order").and_then(|o| o.as_u64()).ok_or_else(|| format!("{}: no order", f.display()))?;
+        let id = value.get("id").and_then(|i| i.as_str()).ok_or_else(|| format!("{}: no id", f.display()))?;
+        ids.push((order, name.clone(), id.to_string()));
         let compact = dir.join(&name);
         std::fs::write(&compact, serde_json::to_string(&value)?)?;
         list.push_str(&format!("    ({name:?}, include_str!({:?})),\n", compact.display().to_string()));
+    }
+    list.push_str("];\n");
+    // Their ids in curriculum order, so that progress is counted without parsing them.
+    ids.sort();
+    list.push_str("/// Every lesson's id, in curriculum order (`order`, then file name).\npub const LESSON_IDS: &[&str] = &[\n");
+    for (_, _, id) in &ids {
+        list.push_str(&format!("    {id:?},\n"));
     }
     list.push_str("];\n");
     std::fs::write(out_dir.join("lessons.rs"), list)?;

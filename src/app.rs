@@ -168,7 +168,7 @@ fn Playground() -> impl IntoView {
         }
         None => initial(&saved.get_untracked()),
     };
-    crate::state::record_engine_time(run.engine_ms);
+    crate::state::record_run_time_parts(run.timing, 0.0);
     let state = AppState::new(scenario, run, source, load_error);
     provide_context(state);
     let mode = if opened.is_some() { Mode::Lesson } else { Mode::Sandbox };
@@ -182,14 +182,28 @@ fn Playground() -> impl IntoView {
     }
 
     // Autosave and keep the address on the current work (or on the open lesson).
-    Effect::new(move |_| {
-        let s = state.scenario.get();
-        match (ls.mode.get(), ls.active.get()) {
+    let save = move || {
+        let s = state.scenario.get_untracked();
+        match (ls.mode.get_untracked(), ls.active.get_untracked()) {
             (Mode::Lesson, Some(a)) => replace_fragment(&a.fragment()),
             _ => {
                 set_saved.set(crate::share::to_json(&s));
                 replace_address(&crate::share::encode(&s));
             }
+        }
+    };
+    Effect::new(move |first: Option<()>| {
+        state.scenario.track();
+        ls.mode.track();
+        ls.active.track();
+        if first.is_none() {
+            // What was opened is saved once the page is painted, off the way to the first
+            // picture (deflating the link takes a while before the code is warm).
+            leptos::prelude::request_animation_frame(move || {
+                leptos::prelude::set_timeout(save, std::time::Duration::ZERO);
+            });
+        } else {
+            save();
         }
     });
     // Progress survives reloads.
@@ -255,7 +269,10 @@ fn Playground() -> impl IntoView {
                             <SettingsPanel />
                         </Show>
                     </Show>
-                    <LessonList />
+                    // Below the fold until the settings are built: one frame later too.
+                    <Show when=move || rest.get()>
+                        <LessonList />
+                    </Show>
                 </section>
                 <aside class="side">
                     <Show when=lesson_mode>

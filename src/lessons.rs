@@ -41,6 +41,12 @@ pub fn all() -> &'static [Lesson] {
     })
 }
 
+/// (done, total) for the progress badge, from the ids build.rs lists: the lessons
+/// themselves are not parsed for it (not on the way to the first picture).
+pub fn progress(done: &BTreeSet<String>) -> (usize, usize) {
+    (LESSON_IDS.iter().filter(|id| done.contains(**id)).count(), LESSON_IDS.len())
+}
+
 pub fn index_of(id: &str) -> Option<usize> {
     all().iter().position(|l| l.id == id)
 }
@@ -426,6 +432,13 @@ mod tests {
     use super::*;
     use crate::settings::Control as Widget;
     use ackademy_engine::lesson::Step;
+
+    #[test]
+    fn the_ids_from_the_build_are_the_lessons_ids_in_order() {
+        assert_eq!(LESSON_IDS.to_vec(), all().iter().map(|l| l.id.as_str()).collect::<Vec<_>>());
+        let done: BTreeSet<String> = ["lost-ack".to_string(), "no-such-lesson".to_string()].into();
+        assert_eq!(progress(&done), (usize::from(LESSON_IDS.contains(&"lost-ack")), all().len()));
+    }
 
     #[test]
     fn every_embedded_lesson_parses_in_curriculum_order() {

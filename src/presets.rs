@@ -18,9 +18,36 @@ pub fn get(id: &str) -> Option<Scenario> {
     PRESETS.iter().find(|p| p.0 == id).and_then(|p| parse_scenario(p.1).ok())
 }
 
+thread_local! {
+    /// Each preset, parsed when first compared, once.
+    static PARSED: [std::cell::OnceCell<Option<Scenario>>; PRESETS.len()] = const { [const { std::cell::OnceCell::new() }; PRESETS.len()] };
+}
+
+/// Which preset `s` is, unchanged, if any. Presets are parsed in order as needed, so the
+/// default scenario (the first) costs one parse at start-up, and later edits none.
+pub fn which(s: &Scenario) -> Option<&'static str> {
+    PARSED.with(|parsed| {
+        PRESETS
+            .iter()
+            .zip(parsed)
+            .find(|((_, json), p)| p.get_or_init(|| parse_scenario(json).ok()).as_ref() == Some(s))
+            .map(|((id, _), _)| *id)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn which_recognises_every_preset_and_nothing_else() {
+        for (id, _) in PRESETS {
+            assert_eq!(which(&get(id).expect("parses")), Some(*id));
+        }
+        let mut s = get("lost-ack").expect("parses");
+        s.seed = Some(s.seed.unwrap_or(0) + 1);
+        assert_eq!(which(&s), None);
+    }
 
     #[test]
     fn every_preset_runs_and_shows_what_it_promises() {

@@ -6,7 +6,7 @@ use ackademy_engine::audit::Findings;
 use ackademy_engine::trace::{Kind, Wire};
 use ackademy_engine::types::{MsgId, Tp};
 use ackademy_engine::view::Timeline;
-use ackademy_engine::{RunOutput, Scenario, ScenarioError};
+use ackademy_engine::{Report, Resolved, RunOutput, Scenario, ScenarioError};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Kinds of timeline marks.
@@ -17,8 +17,15 @@ pub enum Mark {
     Anomaly,
 }
 
+/// What the page keeps of the engine's output besides the timeline (which takes the trace).
+pub struct Outcome {
+    pub report: Report,
+    pub findings: Findings,
+    pub cfg: Resolved,
+}
+
 pub struct RunData {
-    pub out: RunOutput,
+    pub out: Outcome,
     pub tl: Timeline,
     /// Indices into `tl.flights` of the flights that were lost, sorted by when.
     pub drops: Vec<usize>,
@@ -31,20 +38,24 @@ pub struct RunData {
     /// Every partition of every topic, in topic order.
     pub partitions: Vec<Tp>,
     pub has_transactions: bool,
-    /// Wall-clock milliseconds the engine took (run + timeline).
-    pub engine_ms: f64,
+    /// Wall-clock milliseconds of the engine's run (checks, simulation, audit) and of the
+    /// timeline with the indexes above.
+    pub timing: [f64; 2],
 }
 
 impl RunData {
     pub fn new(scenario: &Scenario, now: impl Fn() -> f64) -> Result<RunData, ScenarioError> {
         let t0 = now();
-        let out = ackademy_engine::run(scenario)?;
-        let tl = Timeline::new(&out);
-        let engine_ms = now() - t0;
-        Ok(Self::prepare(out, tl, engine_ms))
+        let RunOutput { report, findings, trace, cfg } = ackademy_engine::run(scenario)?;
+        let t1 = now();
+        // The timeline takes the trace: the page keeps one copy of it.
+        let tl = Timeline::from_events(trace.events, &cfg, report.end_ms);
+        let mut run = Self::prepare(Outcome { report, findings, cfg }, tl);
+        run.timing = [t1 - t0, now() - t1];
+        Ok(run)
     }
 
-    fn prepare(out: RunOutput, tl: Timeline, engine_ms: f64) -> RunData {
+    fn prepare(out: Outcome, tl: Timeline) -> RunData {
         let mut drops: Vec<usize> = (0..tl.flights.len()).filter(|&i| tl.flights[i].dropped.is_some()).collect();
         drops.sort_by_key(|&i| tl.flights[i].dropped.map(|d| d.0).unwrap_or(0));
 
@@ -61,6 +72,7 @@ impl RunData {
         let mut applied: BTreeMap<(u16, MsgId), u32> = BTreeMap::new();
         let mut has_transactions = out.cfg.producers.iter().any(|p| p.transactional_id.is_some())
             || out.cfg.processors.iter().any(|p| p.guarantee == ackademy_engine::scenario::Guarantee::ExactlyOnceV2);
+        let suspect = |m: &MsgId| f.duplicated.contains(m) || f.reordered.contains(m) || f.aborted_read.contains(m);
         for e in &tl.events {
             match &e.kind {
                 Kind::Append { tp, base_offset, records, transactional, .. } => {
@@ -89,7 +101,8 @@ impl RunData {
                     anomalies.insert(e.t);
                 }
                 Kind::NetDrop { .. } => {}
-                Kind::Apply { c, msg, .. } => {
+                // Only messages the audit found something wrong with are counted.
+                Kind::Apply { c, msg, .. } if suspect(msg) => {
                     let n = applied.entry((*c, *msg)).or_insert(0);
                     *n += 1;
                     if (*n == 2 && f.duplicated.contains(msg))
@@ -120,7 +133,7 @@ impl RunData {
             max_leo,
             partitions: partitions.into_iter().collect(),
             has_transactions,
-            engine_ms,
+            timing: [0.0; 2],
             out,
             tl,
         }

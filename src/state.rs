@@ -84,14 +84,21 @@ pub fn now_ms() -> f64 {
     }
 }
 
-/// Keeps the engine's timings where the browser benchmark reads them
-/// (`window.__ackademyRuns`, milliseconds per re-simulation).
-pub fn record_engine_time(ms: f64) {
+/// Keeps the timings of a re-run where the browser benchmark reads them:
+/// `window.__ackademyRuns` gets the whole re-run (engine, timeline, the page's indexes,
+/// layout and cluster state, before the DOM updates) and `window.__ackademyRunParts` the
+/// `[engine, timeline and indexes, install]` parts, in milliseconds.
+pub fn record_run_time_parts([engine, prepare]: [f64; 2], install_ms: f64) {
+    push_timing("__ackademyRuns", &[engine + prepare + install_ms]);
+    push_timing("__ackademyRunParts", &[engine, prepare, install_ms]);
+}
+
+fn push_timing(key: &str, values: &[f64]) {
     #[cfg(target_arch = "wasm32")]
     {
         use wasm_bindgen::JsValue;
         if let Some(w) = web_sys::window() {
-            let key = JsValue::from_str("__ackademyRuns");
+            let key = JsValue::from_str(key);
             let arr = js_sys::Reflect::get(&w, &key)
                 .ok()
                 .filter(|v| v.is_object())
@@ -102,12 +109,15 @@ pub fn record_engine_time(ms: f64) {
                     a
                 });
             if arr.length() < 100_000 {
-                arr.push(&JsValue::from_f64(ms));
+                match values {
+                    [one] => arr.push(&JsValue::from_f64(*one)),
+                    _ => arr.push(&values.iter().map(|v| JsValue::from_f64(*v)).collect::<js_sys::Array>()),
+                };
             }
         }
     }
     #[cfg(not(target_arch = "wasm32"))]
-    let _ = ms;
+    let _ = (key, values);
 }
 
 impl AppState {
@@ -147,10 +157,12 @@ impl AppState {
         let draft = self.draft.get_untracked();
         match RunData::new(&draft, now_ms) {
             Ok(run) => {
-                record_engine_time(run.engine_ms);
+                let t0 = now_ms();
                 self.edit_error.set(None);
                 self.scenario.set(draft);
+                let timing = run.timing;
                 self.install(run, false);
+                record_run_time_parts(timing, now_ms() - t0);
                 true
             }
             Err(e) => {
@@ -268,6 +280,31 @@ impl AppState {
             s.faults.push(Fault { at_ms, kind });
             s.faults.sort_by_key(|f| f.at_ms);
         })
+    }
+
+    /// Moves fault `index` to `at_ms` and re-runs. The list keeps its order while it is
+    /// being edited (see [`AppState::sort_faults`]); the engine orders faults by time itself.
+    pub fn set_fault_time(&self, index: usize, at_ms: u64) -> bool {
+        if self.faults_locked.get_untracked() {
+            return false;
+        }
+        if self.draft.with_untracked(|s| s.faults.get(index).map(|f| f.at_ms)) == Some(at_ms) {
+            return self.edit_error.with_untracked(Option::is_none);
+        }
+        self.edit(|s| {
+            if let Some(f) = s.faults.get_mut(index) {
+                f.at_ms = at_ms;
+            }
+        })
+    }
+
+    /// Puts the fault list back in time order (a stable sort, the order in which the
+    /// engine applies faults anyway, so the run does not change).
+    pub fn sort_faults(&self) {
+        if self.faults_locked.get_untracked() || self.draft.with_untracked(|s| s.faults.is_sorted_by_key(|f| f.at_ms)) {
+            return;
+        }
+        self.edit(|s| s.faults.sort_by_key(|f| f.at_ms));
     }
 
     pub fn remove_fault(&self, index: usize) -> bool {

@@ -160,7 +160,7 @@ pub fn ClusterView() -> impl IntoView {
     let view_box = move || state.layout.with(|l| format!("0 0 {} {:.0}", layout::W, l.h));
     // Which scenario to try this is, if it is one of them (unchanged).
     let preset = Memo::new(move |_| {
-        state.scenario.with(|s| crate::presets::PRESETS.iter().find(|(id, _)| crate::presets::get(id).as_ref() == Some(s)).map(|(id, _)| *id))
+        state.scenario.with(crate::presets::which)
     });
     // In a lesson: its title, and what to do there (the cluster's clicks add no faults).
     let lesson = use_context::<crate::lessons::LessonState>();

@@ -156,38 +156,46 @@ pub fn FaultPanel() -> impl IntoView {
             _ => t_string!(i18n, fault_add_partitions),
         }
     };
+    // The list is rebuilt only when faults are added, removed or reordered: a time being
+    // typed or stepped with ↑/↓ updates its row in place, so the field keeps the focus.
+    let shape = Memo::new(move |_| {
+        state.draft.with(|s| s.faults.iter().map(|f| (f.kind.name(), describe(&f.kind))).collect::<Vec<_>>())
+    });
     let list = move || {
-        let faults = state.draft.with(|s| s.faults.clone());
-        let l = i18n.get_locale();
-        if faults.is_empty() {
+        let rows = shape.get();
+        if rows.is_empty() {
             return view! { <p class="muted" data-testid="fault-empty">{t!(i18n, faults_empty)}</p> }.into_any();
         }
         view! {
-            <ol class="fault-list" data-testid="fault-list">
-                {faults.into_iter().enumerate().map(|(i, f)| {
-                    let at = f.at_ms;
-                    let name = f.kind.name();
-                    view! {
-                        <li data-testid="fault-item" data-kind=f.kind.name()>
-                            <button class="time-link" on:click=move |_| { state.playing.set(false); state.seek(at as f64) }>
-                                {crate::story::secs(l, at as f64)}
-                            </button>
-                            <span class="fault-kind"><code>{f.kind.name()}</code></span>
-                            <span class="fault-args">{describe(&f.kind)}</span>
-                            <button class="remove" data-testid="fault-remove" on:click=move |_| { state.remove_fault(i); }
-                                aria-label=move || format!("{} {}", t_string!(i18n, remove), name)>"✕"</button>
-                        </li>
-                    }
-                }).collect_view()}
+            // Back in time order once the focus leaves the list.
+            <ol class="fault-list" data-testid="fault-list" on:focusout=move |ev| {
+                use wasm_bindgen::JsCast;
+                let inside = ev
+                    .related_target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .and_then(|e| e.closest(".fault-list").ok().flatten())
+                    .is_some();
+                if !inside {
+                    state.sort_faults();
+                }
+            }>
+                {rows.into_iter().enumerate().map(|(i, (name, args))| view! { <FaultRow index=i name=name args=args /> }).collect_view()}
             </ol>
         }
         .into_any()
+    };
+    let fault_error = move || {
+        state.edit_error.get().filter(|e| e.path.starts_with("faults")).map(|e| {
+            view! { <p class="setting-error" data-testid="fault-error">{e.to_string()}</p> }
+        })
     };
     view! {
         <section class="panel faults" aria-labelledby="faults-title">
             <h2 id="faults-title">{t!(i18n, faults_title)}</h2>
             <p class="muted small">{t!(i18n, faults_intro)}</p>
+            <p class="muted small">{t!(i18n, faults_edit_hint)}</p>
             {list}
+            {fault_error}
             <div class="palette">
                 <label>
                     <span>{t!(i18n, fault_kind)}</span>
@@ -233,6 +241,76 @@ pub fn FaultPanel() -> impl IntoView {
             </div>
         </section>
     }
+}
+
+/// One scheduled fault: its time (edited in place, the run follows at once), what it is,
+/// a link to that moment, and removal.
+#[component]
+fn FaultRow(index: usize, name: &'static str, args: String) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let i18n = use_i18n();
+    let at = move || state.draft.with(|s| s.faults.get(index).map_or(0, |f| f.at_ms));
+    let what = if args.is_empty() { name.to_string() } else { format!("{name} {args}") };
+    let what_for_remove = what.clone();
+    view! {
+        <li data-testid="fault-item" data-kind=name>
+            <label class="fault-time">
+                <input type="number" inputmode="numeric" min="0" max=ackademy_engine::validate::limits::MAX_TIME_MS step="100" data-testid="fault-time"
+                    aria-label=move || t_string!(i18n, fault_time_of, fault = what.clone()).to_string()
+                    prop:value=move || at().to_string()
+                    on:input=move |ev| {
+                        if let Ok(v) = event_target_value(&ev).trim().parse::<u64>() {
+                            state.set_fault_time(index, v);
+                        }
+                    }
+                    on:change=move |ev| {
+                        // Something that is not a time (an emptied field): show the time in force.
+                        if event_target_value(&ev).trim().parse::<u64>().is_err() {
+                            use wasm_bindgen::JsCast;
+                            if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                                input.set_value(&at().to_string());
+                            }
+                        }
+                    } />
+                <span class="unit" aria-hidden="true">"ms"</span>
+            </label>
+            <span class="fault-kind"><code>{name}</code></span>
+            <span class="fault-args">{args}</span>
+            <button class="time-link" data-testid="fault-seek" title=move || t_string!(i18n, fault_go_to)
+                on:click=move |_| { state.playing.set(false); state.seek(at() as f64) }>
+                {move || crate::story::secs(i18n.get_locale(), at() as f64)}
+            </button>
+            <button class="remove" data-testid="fault-remove"
+                on:click=move |_| {
+                    state.remove_fault(index);
+                    focus_after_removal(index);
+                }
+                aria-label=move || format!("{} {}", t_string!(i18n, remove), what_for_remove)>"✕"</button>
+        </li>
+    }
+}
+
+
+/// After a fault is removed with the keyboard, the focus goes to the next one's remove
+/// button (or the previous one's, or the palette), not to the top of the page.
+fn focus_after_removal(index: usize) {
+    leptos::prelude::request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+        let Some(active) = doc.active_element() else { return };
+        if active != doc.body().map(Into::into).unwrap_or(active.clone()) {
+            return; // the focus is somewhere already (e.g. removed with the mouse elsewhere)
+        }
+        let buttons = doc.query_selector_all(".fault-list [data-testid=fault-remove]").ok();
+        let n = buttons.as_ref().map_or(0, |b| b.length());
+        let target = match buttons {
+            Some(b) if n > 0 => b.item(index.min(n as usize - 1) as u32),
+            _ => doc.query_selector("[data-testid=fault-add]").ok().flatten().map(Into::into),
+        };
+        if let Some(el) = target.and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    });
 }
 
 #[cfg(test)]

@@ -99,7 +99,10 @@ pub fn ModeTabs() -> impl IntoView {
         let a = ls.active.get_untracked().unwrap_or_else(|| Active::Lesson(next_to_learn(ls)));
         open(state, ls, a);
     };
-    let progress = move || format!("{}/{}", ls.done.with(|d| lessons::all().iter().filter(|l| d.contains(&l.id)).count()), lessons::all().len());
+    let progress = move || {
+        let (done, total) = ls.done.with(lessons::progress);
+        format!("{done}/{total}")
+    };
     view! {
         <nav class="mode-tabs" aria-label=move || t_string!(i18n, ls_mode_label)>
             <button data-testid="mode-playground" class:active=move || !lesson_mode() aria-pressed=move || (!lesson_mode()).to_string()

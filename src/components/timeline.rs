@@ -89,6 +89,10 @@ pub fn Timeline() -> impl IntoView {
             r.marks
                 .iter()
                 .filter(|m| {
+                    // A fault scheduled after the end of the run never happens: no mark.
+                    if m.0 as f64 > end {
+                        return false;
+                    }
                     // One mark per kind per 0.4 % of the run is enough to see.
                     let keep = last.is_none_or(|(t, k)| k != m.1 || (m.0 - t) as f64 > end * 0.004);
                     if keep {
@@ -98,12 +102,12 @@ pub fn Timeline() -> impl IntoView {
                 })
                 .map(|(t, k)| {
                     let left = format!("left: {:.3}%", *t as f64 / end * 100.0);
-                    let cls = match k {
-                        Mark::Fault => "mark fault",
-                        Mark::Election => "mark election",
-                        Mark::Anomaly => "mark anomaly",
+                    let (cls, kind) = match k {
+                        Mark::Fault => ("mark fault", "fault"),
+                        Mark::Election => ("mark election", "election"),
+                        Mark::Anomaly => ("mark anomaly", "anomaly"),
                     };
-                    view! { <span class=cls style=left></span> }
+                    view! { <span class=cls style=left data-testid="mark" data-kind=kind data-t=*t></span> }
                 })
                 .collect_view()
         })
@@ -148,6 +152,7 @@ pub fn Timeline() -> impl IntoView {
                 </label>
                 <span class="time" data-testid="time" aria-live="off">{time_text}</span>
             </div>
+            <FaultHandles />
             <div class="scrub" style=progress>
                 <input type="range" data-testid="scrubber" min="0" max=move || end().to_string() step="1"
                     aria-label=move || t_string!(i18n, scrub_label)
@@ -163,5 +168,102 @@ pub fn Timeline() -> impl IntoView {
                 <span class="keys-hint">{t!(i18n, keys_hint)}</span>
             </p>
         </div>
+    }
+}
+
+/// A handle above the scrubber for every scheduled fault: drag it (or focus it and use
+/// ←/→, Shift for whole seconds) to move the fault in time; the run follows at once.
+#[component]
+fn FaultHandles() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    // The run's end when a drag started: the scale stays put while the run follows the drag.
+    let frozen_end = RwSignal::new(None::<f64>);
+    let count = Memo::new(move |_| if state.faults_locked.get() { 0 } else { state.draft.with(|s| s.faults.len()) });
+    let track = NodeRef::<leptos::html::Div>::new();
+    view! {
+        <div class="fault-handles" node_ref=track>
+            {move || (0..count.get()).map(|i| view! { <FaultHandle index=i track=track frozen_end=frozen_end /> }).collect_view()}
+        </div>
+    }
+}
+
+#[component]
+fn FaultHandle(index: usize, track: NodeRef<leptos::html::Div>, frozen_end: RwSignal<Option<f64>>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let i18n = use_i18n();
+    let at = move || state.draft.with(|s| s.faults.get(index).map_or(0, |f| f.at_ms));
+    let what = move || {
+        state.draft.with(|s| {
+            s.faults.get(index).map_or(String::new(), |f| {
+                let args = crate::components::faults::describe(&f.kind);
+                if args.is_empty() { f.kind.name().to_string() } else { format!("{} {args}", f.kind.name()) }
+            })
+        })
+    };
+    let scale = move || frozen_end.get().unwrap_or_else(|| state.run.with(|r| r.end() as f64));
+    let left = move || format!("left: {:.3}%", (at() as f64 / scale()).min(1.0) * 100.0);
+    // (left, width) of the track in CSS pixels while a drag goes on.
+    let dragging = StoredValue::new(None::<(f64, f64)>);
+    let move_to = move |t: f64| {
+        let t = t.clamp(0.0, ackademy_engine::validate::limits::MAX_TIME_MS as f64).round() as u64;
+        state.set_fault_time(index, t);
+    };
+    let at_x = move |x: f64| {
+        if let (Some((x0, w)), Some(end)) = (dragging.get_value(), frozen_end.get_untracked()) {
+            // Whole 10 ms: a pixel is more than that on any run worth dragging in.
+            let t = ((x - x0) / w).clamp(0.0, 1.0) * end;
+            move_to((t / 10.0).round() * 10.0);
+        }
+    };
+    let end_drag = move || {
+        if dragging.get_value().is_some() {
+            dragging.set_value(None);
+            frozen_end.set(None);
+            state.sort_faults();
+        }
+    };
+    view! {
+        <button class="fault-handle" data-testid="fault-handle" role="slider" style=left
+            aria-label=move || t_string!(i18n, fault_time_of, fault = what()).to_string()
+            title=move || t_string!(i18n, fault_drag)
+            aria-valuemin="0" aria-valuemax=ackademy_engine::validate::limits::MAX_TIME_MS
+            aria-valuenow=at
+            aria-valuetext=move || crate::story::secs(i18n.get_locale(), at() as f64)
+            on:pointerdown=move |ev: web_sys::PointerEvent| {
+                use wasm_bindgen::JsCast;
+                let Some(el) = track.get_untracked() else { return };
+                let r = el.get_bounding_client_rect();
+                if r.width() <= 0.0 {
+                    return;
+                }
+                ev.prevent_default();
+                if let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                    let _ = target.set_pointer_capture(ev.pointer_id());
+                }
+                state.playing.set(false);
+                dragging.set_value(Some((r.left(), r.width())));
+                frozen_end.set(Some(state.end()));
+            }
+            on:pointermove=move |ev: web_sys::PointerEvent| at_x(ev.client_x() as f64)
+            on:pointerup=move |_| end_drag()
+            on:pointercancel=move |_| end_drag()
+            on:keydown=move |ev: web_sys::KeyboardEvent| {
+                let step = if ev.shift_key() { 1000.0 } else { 100.0 };
+                let t = at() as f64;
+                let to = match ev.key().as_str() {
+                    "ArrowLeft" | "ArrowDown" => t - step,
+                    "ArrowRight" | "ArrowUp" => t + step,
+                    "PageDown" => t - 1000.0,
+                    "PageUp" => t + 1000.0,
+                    "Home" => 0.0,
+                    _ => return,
+                };
+                // Not the timeline's own keys (step, seek) while a fault is being moved.
+                ev.prevent_default();
+                ev.stop_propagation();
+                move_to(to);
+            }
+            on:blur=move |_| state.sort_faults()>
+        </button>
     }
 }

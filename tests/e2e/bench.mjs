@@ -20,8 +20,10 @@ const server = await serveStatic();
 const browser = await launchBrowser();
 const rows = [];
 try {
-  // 1. Re-simulation after a settings change: 3 brokers, 1,000 messages. The app times the
-  //    engine call (run + timeline) with performance.now() on every re-run.
+  // 1. Re-simulation after a settings change: 3 brokers, 1,000 messages. The app times
+  //    every re-run with performance.now(): the engine (checks, simulation, audit), the
+  //    timeline and the page's indexes, and installing it (layout, cluster state), up to
+  //    the DOM update.
   {
     const json = readFileSync(join(BENCH, 'resim-1000.json'), 'utf8');
     await clearStorage(browser.context, server.url);
@@ -29,13 +31,15 @@ try {
     await page.goto(`${server.url}?scenario=${encodeURIComponent(json)}`);
     await page.getByTestId('verdict').waitFor();
     await page.getByTestId('pause').click();
-    await page.evaluate(() => { window.__ackademyRuns = []; });
+    await page.evaluate(() => { window.__ackademyRuns = []; window.__ackademyRunParts = []; });
     const sel = '[data-config="max.in.flight.requests.per.connection"][data-owner="p1"]';
     const N = 200;
     for (let i = 0; i < N; i++) {
       await page.fill(sel, String(1 + (i % 5)));
     }
     const runs = await page.evaluate(() => window.__ackademyRuns);
+    const parts = await page.evaluate(() => window.__ackademyRunParts);
+    const part = (k) => parts.map((p) => p[k]);
     // Whole update as the user sees it: input event to the verdict being current.
     const whole = await page.evaluate(async () => {
       const input = document.querySelector('[data-config="max.in.flight.requests.per.connection"][data-owner="p1"]');
@@ -49,7 +53,8 @@ try {
       }
       return out;
     });
-    rows.push(['Re-simulation after a settings change (3 brokers, 1,000 messages): engine run + timeline, p50 / p95', `${fmt(pct(runs, 50))} / ${fmt(pct(runs, 95))} ms (${runs.length} runs)`, 'p95 < 2 ms']);
+    rows.push(['Re-simulation after a settings change (3 brokers, 1,000 messages): the whole re-run before the DOM update, p50 / p95', `${fmt(pct(runs, 50))} / ${fmt(pct(runs, 95))} ms (${runs.length} runs)`, 'p95 < 2 ms']);
+    rows.push(['… of which the engine (checks, simulation, audit) / timeline and indexes / layout and cluster state, p50 (p95)', ['engine', 'timeline', 'install'].map((_, k) => `${fmt(pct(part(k), 50))} (${fmt(pct(part(k), 95))})`).join(' / ') + ' ms', '—']);
     rows.push(['… the same change until the next frame is drawn (input → rAF), p50 / p95', `${fmt(pct(whole, 50))} / ${fmt(pct(whole, 95))} ms`, '—']);
     await page.close();
   }

@@ -163,6 +163,114 @@ describe('interacting with the playground', () => {
     }
   });
 
+  test("a fault's time is edited in place: the run and its marker follow, the list stays in order", async () => {
+    const { page, problems } = await openApp(browser.context, server.url);
+    try {
+      await page.getByTestId('pause').click();
+      const faultMarks = () => page.locator('[data-testid=mark][data-kind=fault]').evaluateAll((els) => els.map((e) => Number(e.dataset.t)));
+      const kinds = () => page.locator('[data-testid=fault-item]').evaluateAll((els) => els.map((e) => e.dataset.kind));
+      const before = await audit(page);
+      assert.equal(before.verdict, 'at-most-once');
+      assert.deepEqual(await kinds(), ['isolate_broker', 'heal']);
+      const isolate = page.locator('[data-testid=fault-item][data-kind=isolate_broker]');
+      const field = isolate.getByTestId('fault-time');
+      assert.equal(await field.inputValue(), '4000');
+      assert.match(await field.getAttribute('aria-label'), /isolate_broker b0/);
+      assert.ok((await faultMarks()).includes(4000), 'a fault mark at 4 s');
+
+      // ↑ moves it by 100 ms: the engine re-runs at once, the field keeps the focus.
+      await field.focus();
+      await page.keyboard.press('ArrowUp');
+      await page.waitForFunction((h) => document.querySelector('[data-testid=trace-hash]').textContent.trim() !== h, before.trace_hash);
+      assert.equal(await field.inputValue(), '4100');
+      assert.equal(await field.evaluate((el) => el === document.activeElement), true, 'the field keeps the focus');
+      assert.match(await isolate.getByTestId('fault-seek').textContent(), /4\.10/);
+      let marks = await faultMarks();
+      assert.ok(marks.includes(4100) && !marks.includes(4000), `the mark moved to 4.1 s: ${marks}`);
+
+      // Typed: the isolation after the last send (20 s) loses nothing, and its mark moves.
+      const moved = await text(page, 'trace-hash');
+      await field.fill('25000');
+      await page.waitForFunction((h) => document.querySelector('[data-testid=trace-hash]').textContent.trim() !== h, moved);
+      const after = await audit(page);
+      assert.equal(after.lost, 0, 'acknowledged writes were all replicated before the isolation');
+      assert.equal(after.verdict, 'exactly-once');
+      marks = await faultMarks();
+      assert.ok(marks.includes(25000) && !marks.includes(4100), `the mark moved to 25 s: ${marks}`);
+      assert.deepEqual(await kinds(), ['isolate_broker', 'heal'], 'no reordering while the list is being edited');
+      await screenshot(page, 'fault-time-edited');
+
+      // Leaving the list puts it back in time order; the run does not change.
+      await page.locator('body').click({ position: { x: 5, y: 5 } });
+      await page.waitForFunction(() => document.querySelector('[data-testid=fault-item]').dataset.kind === 'heal');
+      assert.deepEqual(await kinds(), ['heal', 'isolate_broker']);
+      assert.equal(await text(page, 'trace-hash'), after.trace_hash);
+
+      // Something that is not a time shows the time in force again.
+      const heal = page.locator('[data-testid=fault-item][data-kind=heal]').getByTestId('fault-time');
+      await heal.fill('');
+      await heal.press('Tab');
+      assert.equal(await heal.inputValue(), '16000');
+
+      // Removed with the keyboard: the focus goes to the next fault's remove button.
+      const removeHeal = page.locator('[data-testid=fault-item][data-kind=heal]').getByTestId('fault-remove');
+      await removeHeal.focus();
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=fault-item]').length === 1);
+      await page.waitForFunction(() => document.activeElement?.dataset?.testid === 'fault-remove');
+      assert.notEqual(await text(page, 'trace-hash'), after.trace_hash);
+
+      // Korean labels.
+      await page.selectOption('[data-testid=locale]', 'ko');
+      await page.waitForFunction(() => /시각/.test(document.querySelector('[data-testid=fault-time]').getAttribute('aria-label')));
+      await page.selectOption('[data-testid=locale]', 'en');
+      assert.deepEqual(realProblems(problems), []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test("a fault's handle on the timeline drags it in time, or moves with the arrow keys", async () => {
+    const { page, problems } = await openApp(browser.context, server.url);
+    try {
+      await page.getByTestId('pause').click();
+      const before = await audit(page);
+      const isolateTime = page.locator('[data-testid=fault-item][data-kind=isolate_broker]').getByTestId('fault-time');
+      const handle = page.getByTestId('fault-handle').first();
+      assert.equal(await page.getByTestId('fault-handle').count(), 2);
+      assert.match(await handle.getAttribute('aria-label'), /isolate_broker b0/);
+      assert.equal(await handle.getAttribute('aria-valuenow'), '4000');
+
+      // Drag it to the middle of the 20 s run.
+      const track = await page.locator('.fault-handles').boundingBox();
+      const box = await handle.boundingBox();
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(track.x + track.width * 0.3, box.y + box.height / 2, { steps: 4 });
+      await page.mouse.move(track.x + track.width * 0.5, box.y + box.height / 2, { steps: 4 });
+      await page.mouse.up();
+      const dragged = Number(await isolateTime.inputValue());
+      assert.ok(Math.abs(dragged - 10000) <= 100, `dragged to ~10 s: ${dragged}`);
+      assert.equal(Number(await handle.getAttribute('aria-valuenow')), dragged);
+      const after = await audit(page);
+      assert.notEqual(after.trace_hash, before.trace_hash, 'the run follows the drag');
+      const marks = await page.locator('[data-testid=mark][data-kind=fault]').evaluateAll((els) => els.map((e) => Number(e.dataset.t)));
+      assert.ok(marks.includes(dragged) && !marks.includes(4000), `the mark moved: ${marks}`);
+      await screenshot(page, 'fault-handle-dragged');
+
+      // Keyboard: → is 100 ms, Shift+→ a second; the timeline's own arrow keys stay put.
+      const seconds0 = await text(page, 'time');
+      await handle.focus();
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('Shift+ArrowRight');
+      assert.equal(Number(await isolateTime.inputValue()), dragged + 1100);
+      assert.equal(await text(page, 'time'), seconds0, 'the arrows moved the fault, not the time');
+      assert.deepEqual(realProblems(problems), []);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('the timeline scrubs, steps, plays, pauses, resets and runs to the end', async () => {
     const { page, problems } = await openApp(env.context, env.url);
     try {

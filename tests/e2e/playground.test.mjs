@@ -46,7 +46,7 @@ describe('loading scenarios', () => {
   ];
   for (const path of fixtures) {
     const file = path.startsWith(SCENARIOS) ? path.slice(SCENARIOS.length + 1) : `cli/${path.slice(CLI_SCENARIOS.length + 1)}`;
-    test(`?scenario= ${file}: same report in Wasm as the native CLI`, { skip: !existsSync(CLI) && 'target/release/ackademy not built' }, async () => {
+    test(`?scenario= ${file}: same report in Wasm as the native CLI`, { skip: !existsSync(CLI) && `${CLI} not built` }, async () => {
       const json = readFileSync(path, 'utf8');
       const native = JSON.parse(execFileSync(CLI, ['run', path], { encoding: 'utf8' }));
       const { page, problems } = await openScenario(env.context, env.url, json);

@@ -8,7 +8,9 @@ use crate::log::Control;
 use crate::trace::{DropReason, Event, Kind, Wire};
 use crate::txn_coordinator::TxnState;
 use crate::types::{BrokerId, MsgId, Node, Tp};
+use crate::config::Resolved;
 use crate::RunOutput;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -90,11 +92,12 @@ pub struct Flight {
 pub struct Timeline {
     pub events: Vec<Event>,
     pub flights: Vec<Flight>,
-    checkpoints: Vec<ClusterState>,
+    /// The state after every `CHECKPOINT_EVERY` events, made when first needed: a re-run
+    /// pays only for the part of the run that is looked at.
+    checkpoints: RefCell<Vec<ClusterState>>,
     names: Groups,
     pub end: Time,
 }
-
 /// Group names by consumer index (scenario consumers, then processors' consumers) and by
 /// group index (in the order the engine creates groups).
 struct Groups {
@@ -123,49 +126,74 @@ impl Groups {
 const CHECKPOINT_EVERY: usize = 2000;
 
 impl Timeline {
+    /// A timeline of `out`, copying its trace. [`Timeline::from_events`] takes the trace
+    /// instead (what the playground does on every re-run).
     pub fn new(out: &RunOutput) -> Self {
-        let events = out.trace.events.clone();
-        let brokers = out.cfg.cluster.brokers;
+        Self::from_events(out.trace.events.clone(), &out.cfg, out.report.end_ms)
+    }
+
+    /// A timeline of a run's events (`RunOutput::trace.events`), its configuration and its
+    /// end (`Report::end_ms`).
+    pub fn from_events(events: Vec<Event>, cfg: &Resolved, end: Time) -> Self {
         let mut flights: Vec<Flight> = Vec::new();
-        let mut index: BTreeMap<u64, usize> = BTreeMap::new();
+        // Wire ids grow with time, so a lost message's flight is found by binary search.
+        let mut sorted = true;
+        let mut late: BTreeMap<u64, usize> = BTreeMap::new();
         for e in &events {
             match &e.kind {
                 Kind::Net { id, from, to, arrive, wire } => {
-                    index.insert(*id, flights.len());
+                    if sorted && flights.last().is_some_and(|f| f.id >= *id) {
+                        sorted = false;
+                        late.extend(flights.iter().enumerate().map(|(i, f)| (f.id, i)));
+                    }
+                    if !sorted {
+                        late.insert(*id, flights.len());
+                    }
                     flights.push(Flight { id: *id, from: *from, to: *to, sent: e.t, arrive: *arrive, wire: *wire, dropped: None });
                 }
                 Kind::NetDrop { id, reason } => {
-                    if let Some(&i) = index.get(id) {
+                    let i = if sorted { flights.binary_search_by_key(id, |f| f.id).ok() } else { late.get(id).copied() };
+                    if let Some(i) = i {
                         flights[i].dropped = Some((e.t, *reason));
                     }
                 }
                 _ => {}
             }
         }
-        let names = Groups::new(&out.cfg);
-        let mut state = initial(brokers);
-        let mut checkpoints = vec![state.clone()];
-        for (i, e) in events.iter().enumerate() {
-            apply(&mut state, e, &names);
-            state.next_event = i + 1;
-            if (i + 1) % CHECKPOINT_EVERY == 0 {
-                checkpoints.push(state.clone());
-            }
-        }
-        Timeline { events, flights, checkpoints, names, end: out.report.end_ms }
+        let checkpoints = RefCell::new(vec![initial(cfg.cluster.brokers)]);
+        Timeline { events, flights, checkpoints, names: Groups::new(cfg), end }
     }
 
     /// The state after every event at or before `t`.
     pub fn state_at(&self, t: Time) -> ClusterState {
         let upto = self.events.partition_point(|e| e.t <= t);
-        let k = (upto / CHECKPOINT_EVERY).min(self.checkpoints.len() - 1);
-        let mut s = self.checkpoints[k].clone();
+        let mut s = self.checkpoint_before(upto);
         for e in &self.events[s.next_event..upto] {
             apply(&mut s, e, &self.names);
         }
         s.next_event = upto;
         s.t = t;
         s
+    }
+
+    /// A copy of the last checkpoint at or before event `upto`, making the missing ones.
+    fn checkpoint_before(&self, upto: usize) -> ClusterState {
+        let k = upto / CHECKPOINT_EVERY;
+        let mut cps = self.checkpoints.borrow_mut();
+        while cps.len() <= k && cps.len() * CHECKPOINT_EVERY <= self.events.len() {
+            let from = (cps.len() - 1) * CHECKPOINT_EVERY;
+            let to = from + CHECKPOINT_EVERY;
+            if to > self.events.len() {
+                break;
+            }
+            let mut s = cps[cps.len() - 1].clone();
+            for e in &self.events[from..to] {
+                apply(&mut s, e, &self.names);
+            }
+            s.next_event = to;
+            cps.push(s);
+        }
+        cps[k.min(cps.len() - 1)].clone()
     }
 
     /// Messages on the wire at `t` (sent, not yet arrived, not yet lost), with how far
@@ -376,6 +404,36 @@ mod tests {
             s.next_event = upto;
             s.t = t;
             assert_eq!(tl.state_at(t), s, "at {t}");
+        }
+    }
+
+    #[test]
+    fn checkpoints_made_on_demand_in_any_order_agree() {
+        let out = crate::run_json(SCENARIO).expect("valid");
+        let copied = Timeline::new(&out);
+        let taken = Timeline::from_events(out.trace.events.clone(), &out.cfg, out.report.end_ms);
+        assert_eq!(copied.flights, taken.flights);
+        // Backwards on one timeline (every checkpoint made at once), forwards on the other.
+        let times = [copied.end, 5000, 1000, 999, 0];
+        let backwards: Vec<_> = times.iter().map(|&t| copied.state_at(t)).collect();
+        let forwards: Vec<_> = times.iter().rev().map(|&t| taken.state_at(t)).collect();
+        assert!(backwards.iter().eq(forwards.iter().rev()));
+        assert_eq!(copied.checkpoints.borrow().len(), copied.events.len() / CHECKPOINT_EVERY + 1);
+    }
+
+    #[test]
+    fn lost_messages_are_found_whatever_the_order_of_wire_ids() {
+        let net = |t: Time, id: u64| Event {
+            t,
+            kind: Kind::Net { id, from: Node::Broker(0), to: Node::Broker(1), arrive: t + 10, wire: Wire::Heartbeat },
+        };
+        let drop = |t: Time, id: u64| Event { t, kind: Kind::NetDrop { id, reason: DropReason::LinkCut } };
+        let cfg = crate::resolve(&crate::parse_scenario(r#"{"version":1}"#).expect("valid")).expect("resolves");
+        for ids in [[1, 2, 3], [5, 3, 4]] {
+            let events = vec![net(0, ids[0]), net(1, ids[1]), net(2, ids[2]), drop(3, ids[1]), drop(4, 99)];
+            let tl = Timeline::from_events(events, &cfg, 20);
+            let dropped: Vec<bool> = tl.flights.iter().map(|f| f.dropped.is_some()).collect();
+            assert_eq!(dropped, [false, true, false], "ids {ids:?}");
         }
     }
 

@@ -164,7 +164,7 @@ describe('interacting with the playground', () => {
   });
 
   test("a fault's time is edited in place: the run and its marker follow, the list stays in order", async () => {
-    const { page, problems } = await openApp(browser.context, server.url);
+    const { page, problems } = await openApp(env.context, env.url);
     try {
       await page.getByTestId('pause').click();
       const faultMarks = () => page.locator('[data-testid=mark][data-kind=fault]').evaluateAll((els) => els.map((e) => Number(e.dataset.t)));
@@ -231,7 +231,7 @@ describe('interacting with the playground', () => {
   });
 
   test("a fault's handle on the timeline drags it in time, or moves with the arrow keys", async () => {
-    const { page, problems } = await openApp(browser.context, server.url);
+    const { page, problems } = await openApp(env.context, env.url);
     try {
       await page.getByTestId('pause').click();
       const before = await audit(page);

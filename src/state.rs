@@ -298,13 +298,21 @@ impl AppState {
         })
     }
 
-    /// Puts the fault list back in time order (a stable sort, the order in which the
-    /// engine applies faults anyway, so the run does not change).
+    /// Puts the fault list back in time order: a stable sort, the order in which the
+    /// engine applies faults anyway, so the run on screen stays (no re-run) when it is the
+    /// draft's.
     pub fn sort_faults(&self) {
         if self.faults_locked.get_untracked() || self.draft.with_untracked(|s| s.faults.is_sorted_by_key(|f| f.at_ms)) {
             return;
         }
-        self.edit(|s| s.faults.sort_by_key(|f| f.at_ms));
+        let sort = |s: &mut Scenario| s.faults.sort_by_key(|f| f.at_ms);
+        let current = self.edit_error.with_untracked(Option::is_none) && self.draft.with_untracked(|d| self.scenario.with_untracked(|s| d == s));
+        if current {
+            self.draft.update(sort);
+            self.scenario.update(sort);
+        } else {
+            self.edit(sort);
+        }
     }
 
     pub fn remove_fault(&self, index: usize) -> bool {

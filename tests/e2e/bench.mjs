@@ -94,6 +94,7 @@ try {
   // 3. First render from navigation (localhost): the verdict is in the DOM.
   {
     const times = [];
+    const stages = [];
     for (let i = 0; i < 7; i++) {
       await clearStorage(browser.context, server.url);
       const page = await browser.context.newPage();
@@ -105,9 +106,18 @@ try {
       await page.goto(server.url);
       await page.getByTestId('verdict').waitFor();
       times.push(await page.evaluate(() => window.__firstRender));
+      // Where it went: the wasm downloaded, `main` entered, the first run started and ended
+      // (the app's performance marks), the verdict in the DOM.
+      stages.push(await page.evaluate(() => {
+        const mark = (n) => performance.getEntriesByName(n)[0]?.startTime ?? NaN;
+        const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'));
+        return [wasm?.responseEnd ?? NaN, mark('ackademy-main'), mark('ackademy-run-start'), mark('ackademy-ready'), window.__firstRender];
+      }));
       await page.close();
     }
     rows.push(['First render from navigation on localhost (default scenario, verdict in the DOM), median of 7', `${fmt(pct(times, 50))} ms (min ${fmt(Math.min(...times))}, max ${fmt(Math.max(...times))})`, '≤ 150 ms']);
+    const stage = (k) => pct(stages.map((s) => (k === 0 ? s[0] : s[k] - s[k - 1])), 50);
+    rows.push(['… medians: wasm downloaded / compiled and started / mount, locale, storage / first run of the engine / page built until the verdict is in the DOM', [0, 1, 2, 3, 4].map((k) => fmt(stage(k))).join(' / ') + ' ms', '—']);
   }
 
   // 4. Size.

@@ -46,6 +46,11 @@ pub enum Source {
 pub struct AppState {
     pub draft: RwSignal<Scenario>,
     pub scenario: RwSignal<Scenario>,
+    /// The scenario on screen as compact JSON (what autosave stores), made once per change.
+    pub json: Memo<String>,
+    /// ... and as a share-link value, `1.<base64url(deflate(json))>` (the address bar and
+    /// the share panel read this one copy).
+    pub link: Memo<String>,
     pub run: RwSignal<Rc<RunData>, LocalStorage>,
     pub layout: RwSignal<Rc<Layout>, LocalStorage>,
     pub cluster: RwSignal<Rc<ClusterState>, LocalStorage>,
@@ -125,9 +130,15 @@ impl AppState {
     pub fn new(scenario: Scenario, run: RunData, source: Source, load_error: Option<LoadError>) -> Self {
         let layout = Layout::new(&run);
         let cluster = run.tl.state_at(0);
+        let draft = RwSignal::new(scenario.clone());
+        let scenario = RwSignal::new(scenario);
+        let json = Memo::new(move |_| scenario.with(crate::share::to_json));
+        let link = Memo::new(move |_| json.with(|j| crate::share::pack(j)));
         AppState {
-            draft: RwSignal::new(scenario.clone()),
-            scenario: RwSignal::new(scenario),
+            draft,
+            scenario,
+            json,
+            link,
             run: RwSignal::new_local(Rc::new(run)),
             layout: RwSignal::new_local(Rc::new(layout)),
             cluster: RwSignal::new_local(Rc::new(cluster)),

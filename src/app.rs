@@ -48,12 +48,49 @@ fn link_error_text(e: crate::share::LinkError) -> String {
     }
 }
 
+/// The share-link value the page last wrote into its own address.
+const ADDRESS_KEY: &str = "ackademy.address";
+/// The address bar follows the work at most this often: `history.replaceState` costs
+/// ~1.7 ms in Chromium (more than the rest of an edit but the engine) and Chromium refuses
+/// it when called hundreds of times in a few seconds, as a drag would. The autosave is
+/// written at every change.
+const ADDRESS_EVERY_MS: f64 = 400.0;
+
+fn stored(key: &str) -> Option<String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()?.local_storage().ok()??.get_item(key).ok()?
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = key;
+        None
+    }
+}
+
+fn store(key: &str, value: &str) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.set_item(key, value);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (key, value);
+}
+
 /// Picks the scenario to open, by precedence: `?scenario=` > share link > autosave > default.
+/// A share link that is the one this page last wrote into its own address yields to the
+/// autosave, which is the same work, at least as new.
 fn initial(saved: &str) -> (Scenario, RunData, Source, Option<LoadError>) {
     let mut error = None;
     match from_address() {
         Some(Ok(s)) => {
             let source = if crate::share::from_hash(&location_hash()).is_some() && !has_query() { Source::Link } else { Source::Query };
+            let own = source == Source::Link && crate::share::from_hash(&location_hash()).is_some_and(|v| stored(ADDRESS_KEY).as_deref() == Some(v));
+            if own {
+                if let Some((s, run)) = parse_scenario(saved).ok().and_then(|s| RunData::new(&s, now_ms).ok().map(|r| (s, r))) {
+                    return (s, run, Source::Saved, None);
+                }
+            }
             match RunData::new(&s, now_ms) {
                 Ok(run) => return (s, run, source, None),
                 Err(e) => {
@@ -182,28 +219,53 @@ fn Playground() -> impl IntoView {
     }
 
     // Autosave and keep the address on the current work (or on the open lesson).
-    let save = move || {
-        let s = state.scenario.get_untracked();
+    let written = StoredValue::new(f64::NEG_INFINITY);
+    let pending = StoredValue::new(false);
+    let write_address = move || {
+        pending.set_value(false);
+        written.set_value(now_ms());
         match (ls.mode.get_untracked(), ls.active.get_untracked()) {
             (Mode::Lesson, Some(a)) => replace_fragment(&a.fragment()),
-            _ => {
-                set_saved.set(crate::share::to_json(&s));
-                replace_address(&crate::share::encode(&s));
-            }
+            _ => state.link.with_untracked(|l| {
+                replace_address(l);
+                store(ADDRESS_KEY, l);
+            }),
         }
     };
+    let save = move |now: bool| {
+        if !matches!((ls.mode.get_untracked(), ls.active.get_untracked()), (Mode::Lesson, Some(_))) {
+            set_saved.set(state.json.get_untracked());
+        }
+        let wait = ADDRESS_EVERY_MS - (now_ms() - written.get_value());
+        if now || wait <= 0.0 {
+            write_address();
+        } else if !pending.get_value() {
+            pending.set_value(true);
+            leptos::prelude::set_timeout(
+                move || {
+                    if pending.get_value() {
+                        write_address();
+                    }
+                },
+                std::time::Duration::from_millis(wait.ceil() as u64),
+            );
+        }
+    };
+    let shown = StoredValue::new(None::<(Mode, Option<Active>)>);
     Effect::new(move |first: Option<()>| {
         state.scenario.track();
-        ls.mode.track();
-        ls.active.track();
+        let view = (ls.mode.get(), ls.active.get());
+        // Opening or leaving a lesson changes the address at once; edits, twice a second.
+        let moved = shown.with_value(|s| s.as_ref() != Some(&view));
+        shown.set_value(Some(view));
         if first.is_none() {
             // What was opened is saved once the page is painted, off the way to the first
             // picture (deflating the link takes a while before the code is warm).
             leptos::prelude::request_animation_frame(move || {
-                leptos::prelude::set_timeout(save, std::time::Duration::ZERO);
+                leptos::prelude::set_timeout(move || save(true), std::time::Duration::ZERO);
             });
         } else {
-            save();
+            save(moved);
         }
     });
     // Progress survives reloads.

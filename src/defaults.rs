@@ -3,7 +3,7 @@
 //! cluster; the acknowledged writes it takes alone are truncated when it rejoins. Setting
 //! `acks` back to Kafka's default (`all`) makes the same faults lose nothing.
 
-use ackademy_engine::{parse_scenario, Scenario};
+use ackademy_engine::Scenario;
 
 pub const DEFAULT_SCENARIO: &str = r#"{
   "version": 1,
@@ -26,8 +26,9 @@ pub const DEFAULT_SCENARIO: &str = r#"{
   ]
 }"#;
 
+/// The default scenario (parsed once: it is also the first preset).
 pub fn scenario() -> Scenario {
-    parse_scenario(DEFAULT_SCENARIO).expect("the default scenario is valid")
+    crate::presets::default_scenario().expect("the default scenario is valid")
 }
 
 #[cfg(test)]

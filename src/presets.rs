@@ -23,8 +23,9 @@ thread_local! {
     static PARSED: [std::cell::OnceCell<Option<Scenario>>; PRESETS.len()] = const { [const { std::cell::OnceCell::new() }; PRESETS.len()] };
 }
 
-/// Which preset `s` is, unchanged, if any. Presets are parsed in order as needed, so the
-/// default scenario (the first) costs one parse at start-up, and later edits none.
+/// Which preset `s` is, unchanged, if any. Presets are parsed in order as needed, once:
+/// the default scenario (the first) is the one the page opened with, so naming it costs no
+/// parse at start-up, and later edits none.
 pub fn which(s: &Scenario) -> Option<&'static str> {
     PARSED.with(|parsed| {
         PRESETS
@@ -35,9 +36,21 @@ pub fn which(s: &Scenario) -> Option<&'static str> {
     })
 }
 
+/// The first preset, the default scenario, parsed once for the page's life.
+pub fn default_scenario() -> Option<Scenario> {
+    PARSED.with(|parsed| parsed[0].get_or_init(|| parse_scenario(PRESETS[0].1).ok()).clone())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_preset_is_the_default_scenario() {
+        assert_eq!(PRESETS[0].1, crate::defaults::DEFAULT_SCENARIO);
+        assert_eq!(default_scenario(), parse_scenario(crate::defaults::DEFAULT_SCENARIO).ok());
+        assert_eq!(which(&crate::defaults::scenario()), Some("isolated-leader"));
+    }
 
     #[test]
     fn which_recognises_every_preset_and_nothing_else() {

@@ -20,7 +20,9 @@ pub fn to_json(s: &Scenario) -> String {
     serde_json::to_string(s).unwrap_or_default()
 }
 
-/// `1.<base64url(deflate(json))>`.
+/// `1.<base64url(deflate(json))>`. (The page keeps one of these per change:
+/// `AppState::link`, made from `AppState::json` with [`pack`].)
+#[cfg(test)]
 pub fn encode(s: &Scenario) -> String {
     pack(&to_json(s))
 }

@@ -46,6 +46,11 @@ pub enum Source {
 pub struct AppState {
     pub draft: RwSignal<Scenario>,
     pub scenario: RwSignal<Scenario>,
+    /// The scenario on screen as compact JSON (what autosave stores), made once per change.
+    pub json: Memo<String>,
+    /// ... and as a share-link value, `1.<base64url(deflate(json))>` (the address bar and
+    /// the share panel read this one copy).
+    pub link: Memo<String>,
     pub run: RwSignal<Rc<RunData>, LocalStorage>,
     pub layout: RwSignal<Rc<Layout>, LocalStorage>,
     pub cluster: RwSignal<Rc<ClusterState>, LocalStorage>,
@@ -125,9 +130,15 @@ impl AppState {
     pub fn new(scenario: Scenario, run: RunData, source: Source, load_error: Option<LoadError>) -> Self {
         let layout = Layout::new(&run);
         let cluster = run.tl.state_at(0);
+        let draft = RwSignal::new(scenario.clone());
+        let scenario = RwSignal::new(scenario);
+        let json = Memo::new(move |_| scenario.with(crate::share::to_json));
+        let link = Memo::new(move |_| json.with(|j| crate::share::pack(j)));
         AppState {
-            draft: RwSignal::new(scenario.clone()),
-            scenario: RwSignal::new(scenario),
+            draft,
+            scenario,
+            json,
+            link,
             run: RwSignal::new_local(Rc::new(run)),
             layout: RwSignal::new_local(Rc::new(layout)),
             cluster: RwSignal::new_local(Rc::new(cluster)),
@@ -298,13 +309,21 @@ impl AppState {
         })
     }
 
-    /// Puts the fault list back in time order (a stable sort, the order in which the
-    /// engine applies faults anyway, so the run does not change).
+    /// Puts the fault list back in time order: a stable sort, the order in which the
+    /// engine applies faults anyway, so the run on screen stays (no re-run) when it is the
+    /// draft's.
     pub fn sort_faults(&self) {
         if self.faults_locked.get_untracked() || self.draft.with_untracked(|s| s.faults.is_sorted_by_key(|f| f.at_ms)) {
             return;
         }
-        self.edit(|s| s.faults.sort_by_key(|f| f.at_ms));
+        let sort = |s: &mut Scenario| s.faults.sort_by_key(|f| f.at_ms);
+        let current = self.edit_error.with_untracked(Option::is_none) && self.draft.with_untracked(|d| self.scenario.with_untracked(|s| d == s));
+        if current {
+            self.draft.update(sort);
+            self.scenario.update(sort);
+        } else {
+            self.edit(sort);
+        }
     }
 
     pub fn remove_fault(&self, index: usize) -> bool {

@@ -3,10 +3,14 @@
 //! ISR changes, truncations and crashes so the eye catches them. Same coordinates as the
 //! SVG, scaled to the canvas's size.
 
-use crate::layout::{self, along, Layout};
+#[cfg(target_arch = "wasm32")]
+use crate::layout;
+use crate::layout::{along, Layout};
 use crate::run::{wire_class, RunData, WireClass};
 use ackademy_engine::scenario::FaultKind;
-use ackademy_engine::trace::{Kind, Wire};
+#[cfg(target_arch = "wasm32")]
+use ackademy_engine::trace::Kind;
+use ackademy_engine::trace::Wire;
 use ackademy_engine::types::Node;
 
 /// Key colours (key `k{i}` gets colour `i % 8`); readable on light and dark backgrounds.

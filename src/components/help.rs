@@ -25,6 +25,7 @@ pub fn HelpDialog() -> impl IntoView {
                     <dt><kbd>"Space"</kbd></dt><dd>{t!(i18n, key_space)}</dd>
                     <dt><kbd>"→"</kbd>" / "<kbd>"←"</kbd></dt><dd>{t!(i18n, key_arrows)}</dd>
                     <dt><kbd>"Shift"</kbd>"+"<kbd>"→"</kbd></dt><dd>{t!(i18n, key_shift_arrows)}</dd>
+                    <dt><kbd>"▼"</kbd>" "<kbd>"→"</kbd>" / "<kbd>"←"</kbd></dt><dd>{t!(i18n, key_fault_handle)}</dd>
                     <dt><kbd>"N"</kbd></dt><dd>{t!(i18n, key_n)}</dd>
                     <dt><kbd>"Home"</kbd>" / "<kbd>"End"</kbd></dt><dd>{t!(i18n, key_home_end)}</dd>
                     <dt><kbd>"+"</kbd>" / "<kbd>"−"</kbd></dt><dd>{t!(i18n, key_speed)}</dd>

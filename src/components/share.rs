@@ -22,7 +22,7 @@ pub fn SharePanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let i18n = use_i18n();
     let base = base_url();
-    let link = move || format!("{base}#{}{}", crate::share::FRAGMENT_KEY, state.scenario.with(crate::share::encode));
+    let link = move || format!("{base}#{}{}", crate::share::FRAGMENT_KEY, state.link.read());
     let clip = use_clipboard();
     let copied = clip.copied;
     let copy = clip.copy.clone();

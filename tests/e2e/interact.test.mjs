@@ -200,11 +200,13 @@ describe('interacting with the playground', () => {
       assert.deepEqual(await kinds(), ['isolate_broker', 'heal'], 'no reordering while the list is being edited');
       await screenshot(page, 'fault-time-edited');
 
-      // Leaving the list puts it back in time order; the run does not change.
+      // Leaving the list puts it back in time order; the run does not change (no re-run).
+      const runs = await page.evaluate(() => window.__ackademyRuns.length);
       await page.locator('body').click({ position: { x: 5, y: 5 } });
       await page.waitForFunction(() => document.querySelector('[data-testid=fault-item]').dataset.kind === 'heal');
       assert.deepEqual(await kinds(), ['heal', 'isolate_broker']);
       assert.equal(await text(page, 'trace-hash'), after.trace_hash);
+      assert.equal(await page.evaluate(() => window.__ackademyRuns.length), runs, 'sorting did not re-run the engine');
 
       // Something that is not a time shows the time in force again.
       const heal = page.locator('[data-testid=fault-item][data-kind=heal]').getByTestId('fault-time');

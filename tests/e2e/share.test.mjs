@@ -43,6 +43,32 @@ describe('sharing and keeping the work', () => {
     }
   });
 
+  test('quick edits: a reload right after keeps the last one, and the address catches up', async () => {
+    const fresh = await launchBrowser();
+    const other = await launchBrowser();
+    try {
+      const { page } = await openApp(fresh.context, server.url);
+      await page.getByTestId('pause').click();
+      const sel = '[data-config="max.in.flight.requests.per.connection"][data-owner="p1"]';
+      await page.fill(sel, '2');
+      await page.fill(sel, '3');
+      await page.fill(sel, '4');
+      // The address is written at most twice a second; the autosave at once.
+      await page.reload();
+      await page.getByTestId('verdict').waitFor();
+      assert.equal(await page.locator(sel).inputValue(), '4', 'the last edit survived the reload');
+      await page.waitForFunction(() => /#s=1\./.test(location.hash));
+      await page.waitForTimeout(500);
+      // The address alone (another browser, nothing saved) is the same work.
+      const { page: elsewhere } = await openApp(other.context, page.url());
+      assert.equal(await elsewhere.locator(sel).inputValue(), '4');
+      assert.equal(await text(elsewhere, 'trace-hash'), await text(page, 'trace-hash'));
+    } finally {
+      await fresh.close();
+      await other.close();
+    }
+  });
+
   test('reload keeps the work (autosave)', async () => {
     const fresh = await launchBrowser();
     try {

@@ -47,7 +47,7 @@ describe('sharing and keeping the work', () => {
     const fresh = await launchBrowser();
     const other = await launchBrowser();
     try {
-      const { page } = await openApp(fresh.context, server.url);
+      const { page } = await openApp(fresh.context, env.url);
       await page.getByTestId('pause').click();
       const sel = '[data-config="max.in.flight.requests.per.connection"][data-owner="p1"]';
       await page.fill(sel, '2');

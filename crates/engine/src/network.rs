@@ -42,16 +42,12 @@ pub struct Conn {
     pub connecting: bool,
     pub backoff_until: u64,
     pub failures: u32,
-    /// A response on this connection was lost: nothing more arrives on it (responses on a
-    /// connection come in request order) until the client closes it.
-    pub broken: bool,
 }
 
 impl Conn {
     pub fn failed(&mut self, now: u64) {
         self.up = false;
         self.connecting = false;
-        self.broken = false;
         let backoff = (50u64 << self.failures.min(5)).min(1000);
         self.failures += 1;
         self.backoff_until = now + backoff;
@@ -60,7 +56,6 @@ impl Conn {
     pub fn connected(&mut self) {
         self.up = true;
         self.connecting = false;
-        self.broken = false;
         self.failures = 0;
     }
 }

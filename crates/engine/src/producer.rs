@@ -674,13 +674,13 @@ impl Sim {
         }
         if let (Msg::ProduceResp(_), Node::Broker(b)) = (&msg, from) {
             let app = &mut self.producers[p as usize];
-            let conn = &mut app.instances[inst as usize].conns[b as usize];
-            if app.drop_responses > 0 || conn.broken {
-                if app.drop_responses > 0 {
-                    app.drop_responses -= 1;
-                }
-                conn.broken = true;
+            if app.drop_responses > 0 {
+                // The response is lost with its connection: the client sees the connection
+                // close and fails every request in flight on it (NETWORK_EXCEPTION), as
+                // NetworkClient does on a disconnect; the batches are retried in order.
+                app.drop_responses -= 1;
                 self.record(Kind::NetDrop { id: net_id, reason: DropReason::Fault });
+                self.producer_disconnected(p, inst, b);
                 return;
             }
         }
@@ -725,16 +725,7 @@ impl Sim {
                 }
                 self.run_sender(p, inst);
             }
-            (Node::Broker(b), Msg::Disconnected) => {
-                self.inst(p, inst).conns[b as usize].failed(now);
-                let reqs: Vec<u64> = self.inst(p, inst).inflight.iter().filter(|(_, f)| f.broker == b).map(|(r, _)| *r).collect();
-                for r in reqs {
-                    self.request_failed(p, inst, r, KafkaError::NetworkException);
-                }
-                self.txn_disconnected(p, inst, b);
-                self.request_metadata(p, inst);
-                self.run_sender(p, inst);
-            }
+            (Node::Broker(b), Msg::Disconnected) => self.producer_disconnected(p, inst, b),
             (Node::Broker(_), Msg::ProduceResp(resp)) => {
                 let Some(f) = self.inst(p, inst).inflight.remove(&resp.req_id) else { return };
                 let mut refresh = false;
@@ -756,6 +747,19 @@ impl Sim {
             }
             (from, msg) => self.txn_receive(p, inst, from, msg),
         }
+    }
+
+    /// The connection to broker `b` closed: every request in flight on it fails.
+    fn producer_disconnected(&mut self, p: u16, inst: u16, b: BrokerId) {
+        let now = self.now();
+        self.inst(p, inst).conns[b as usize].failed(now);
+        let reqs: Vec<u64> = self.inst(p, inst).inflight.iter().filter(|(_, f)| f.broker == b).map(|(r, _)| *r).collect();
+        for r in reqs {
+            self.request_failed(p, inst, r, KafkaError::NetworkException);
+        }
+        self.txn_disconnected(p, inst, b);
+        self.request_metadata(p, inst);
+        self.run_sender(p, inst);
     }
 
     /// A whole request failed (timeout, disconnect): each of its batches is retried or
@@ -780,7 +784,6 @@ impl Sim {
         }
         let i = self.inst(p, inst);
         i.conns[broker as usize].up = false;
-        i.conns[broker as usize].broken = false;
         i.conns[broker as usize].backoff_until = now;
         self.request_metadata(p, inst);
         self.run_sender(p, inst);

@@ -816,25 +816,21 @@ impl Sim {
                         && x.base_sequence < b.base_sequence
                         && x.producer_epoch == b.producer_epoch
                 });
-        // Kafka's `TransactionManager.canRetry`: an OUT_OF_ORDER_SEQUENCE_NUMBER on a batch
-        // that is not the next one after the last acknowledged sequence is retried.
-        let not_next = idem
+        // OUT_OF_ORDER_SEQUENCE_NUMBER on a batch numbered under the current epoch.
+        let oos_current = idem
             && e == KafkaError::OutOfOrderSequenceNumber
             && b.base_sequence != NO_SEQUENCE
-            && b.producer_epoch == i.producer_epoch
+            && b.producer_epoch == i.producer_epoch;
+        // Kafka's `TransactionManager.canRetry`: an OUT_OF_ORDER_SEQUENCE_NUMBER on a batch
+        // that is not the next one after the last acknowledged sequence is retried.
+        let not_next = oos_current
             && b.base_sequence != i.last_acked_seq.get(b.partition as usize).copied().unwrap_or(-1) + 1;
         // Otherwise (the batch is the next one and still gets OUT_OF_ORDER_SEQUENCE_NUMBER)
         // there is a real gap: the idempotent producer retries it after bumping its epoch
         // (KIP-360, `requestEpochBumpForPartition`), which numbers the partition's
         // unacknowledged batches again from 0. The broker cannot recognise those as
         // duplicates, so a batch that was in fact written is written again.
-        let gap = idem
-            && !transactional
-            && e == KafkaError::OutOfOrderSequenceNumber
-            && b.base_sequence != NO_SEQUENCE
-            && b.producer_epoch == i.producer_epoch
-            && !earlier_pending
-            && !not_next;
+        let gap = oos_current && !transactional && !earlier_pending && !not_next;
         if gap {
             i.epoch_bump_pending = true;
         }

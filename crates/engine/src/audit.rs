@@ -6,6 +6,7 @@
 
 use crate::config::Resolved;
 use crate::log::Control;
+use crate::tpmap::TpMap;
 use crate::trace::{Event, Kind};
 use crate::types::{BrokerId, MsgId, Node, Tp};
 use serde::Serialize;
@@ -120,10 +121,30 @@ struct Slot {
     control: Option<Control>,
 }
 
-/// One replica's log as rebuilt from the history (offsets are contiguous from 0).
+/// One replica's log as rebuilt from the history (offsets are contiguous from 0), and its
+/// last recorded high watermark.
 #[derive(Clone, Debug, Default)]
 struct RebuiltLog {
     slots: Vec<Slot>,
+    hw: Option<u64>,
+}
+
+/// Every replica's rebuilt log: `[broker][topic][partition]`.
+#[derive(Default)]
+struct Replicas(Vec<TpMap<RebuiltLog>>);
+
+impl Replicas {
+    fn get_mut(&mut self, b: BrokerId, tp: Tp) -> &mut RebuiltLog {
+        let b = b as usize;
+        if self.0.len() <= b {
+            self.0.resize_with(b + 1, TpMap::new);
+        }
+        self.0[b].get_or_insert_with(tp, RebuiltLog::default)
+    }
+
+    fn take(&mut self, b: BrokerId, tp: Tp) -> RebuiltLog {
+        self.0.get_mut(b as usize).and_then(|m| m.remove(&tp)).unwrap_or_default()
+    }
 }
 
 impl RebuiltLog {
@@ -206,18 +227,23 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
     let mut read = vec![false; n];
     let mut dead_lettered = vec![false; n];
     let mut ack_offsets: Vec<(MsgId, u16, Tp, Option<u64>)> = Vec::new();
-    let mut logs: BTreeMap<(BrokerId, Tp), RebuiltLog> = BTreeMap::new();
-    let mut leader: BTreeMap<Tp, BrokerId> = BTreeMap::new();
-    let mut hw: BTreeMap<(BrokerId, Tp), u64> = BTreeMap::new();
+    let mut logs = Replicas::default();
+    let mut leader: TpMap<BrokerId> = TpMap::new();
     let mut errors = Vec::new();
     let mut errors_total = 0u64;
     // (consumer, instance, generation, tp) -> offsets read, in order
     let mut reads: BTreeMap<(u16, u16, u32, Tp), Vec<u64>> = BTreeMap::new();
-    let mut read_values: BTreeMap<Tp, OffsetValues> = BTreeMap::new();
+    let mut read_values: TpMap<OffsetValues> = TpMap::new();
     let mut read_list: Vec<(Tp, u64, MsgId)> = Vec::new();
-    let mut max_read: BTreeMap<Tp, u64> = BTreeMap::new();
+    let mut max_read: TpMap<u64> = TpMap::new();
+    // The group each consumer (then each processor) applies for, as an index into `groups`.
+    let mut groups: Vec<&str> = cfg.consumers.iter().map(|c| c.group.as_str()).chain(cfg.processors.iter().map(|p| p.group.as_str())).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    let group_index = |name: &str| groups.binary_search(&name).ok();
+    let group_of: Vec<Option<usize>> = cfg.consumers.iter().map(|c| group_index(&c.group)).chain(cfg.processors.iter().map(|p| group_index(&p.group))).collect();
     // per group: applies in order (msg, tp, offset)
-    let mut applies: BTreeMap<&str, Vec<(MsgId, Tp, u64)>> = BTreeMap::new();
+    let mut applies: Vec<Vec<(MsgId, Tp, u64)>> = vec![Vec::new(); groups.len()];
 
     for e in events {
         match &e.kind {
@@ -252,7 +278,7 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
                 }
             }
             Kind::Append { b, tp, base_offset, producer_id, transactional, control, records, .. } => {
-                let log = logs.entry((*b, *tp)).or_default();
+                let log = logs.get_mut(*b, *tp);
                 let base = *base_offset as usize;
                 let filler = Slot { msg: None, pid: -1, txn: false, control: None };
                 log.slots.resize(base, filler);
@@ -262,44 +288,43 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
                 }
             }
             Kind::Truncate { b, tp, to, .. } => {
-                if let Some(log) = logs.get_mut(&(*b, *tp)) {
-                    log.slots.truncate(*to as usize);
-                }
-                if let Some(h) = hw.get_mut(&(*b, *tp)) {
+                let log = logs.get_mut(*b, *tp);
+                log.slots.truncate(*to as usize);
+                if let Some(h) = log.hw.as_mut() {
                     *h = (*h).min(*to);
                 }
             }
             Kind::Hw { b, tp, hw: h } => {
-                hw.insert((*b, *tp), *h);
+                logs.get_mut(*b, *tp).hw = Some(*h);
             }
             Kind::Leader { tp, leader: Some(l), .. } => {
                 leader.insert(*tp, *l);
             }
             Kind::Poll { c, inst, generation, records } => {
-                for &(tp, off, msg) in records {
-                    reads.entry((*c, *inst, *generation, tp)).or_default().push(off);
-                    read_values.entry(tp).or_default().see(off, msg);
-                    read_list.push((tp, off, msg));
-                    if let Some(i) = ids.of(msg) {
-                        read[i] = true;
+                // A poll returns runs of records of one partition: one lookup per run.
+                for run in records.chunk_by(|a, b| a.0 == b.0) {
+                    let tp = run[0].0;
+                    let offsets = reads.entry((*c, *inst, *generation, tp)).or_default();
+                    let values = read_values.get_or_insert_with(tp, OffsetValues::default);
+                    let m = max_read.get_or_insert_with(tp, || 0);
+                    for &(_, off, msg) in run {
+                        offsets.push(off);
+                        values.see(off, msg);
+                        read_list.push((tp, off, msg));
+                        if let Some(i) = ids.of(msg) {
+                            read[i] = true;
+                        }
+                        *m = (*m).max(off);
                     }
-                    let m = max_read.entry(tp).or_insert(0);
-                    *m = (*m).max(off);
                 }
             }
             Kind::Apply { c, msg, tp, offset, .. } => {
                 // A scenario consumer's effect, or a processor's external side effect.
-                let group = match cfg.consumers.get(*c as usize) {
-                    Some(consumer) => consumer.group.as_str(),
-                    None => match cfg.processors.get(*c as usize - cfg.consumers.len()) {
-                        Some(p) => p.group.as_str(),
-                        None => continue,
-                    },
-                };
+                let Some(&Some(group)) = group_of.get(*c as usize) else { continue };
                 if let Some(i) = ids.of(*msg) {
                     applied_at[i] = applied_at[i].min(e.t);
                 }
-                applies.entry(group).or_default().push((*msg, *tp, *offset));
+                applies[group].push((*msg, *tp, *offset));
             }
             Kind::Error { who, error, msg } => {
                 errors_total += 1;
@@ -318,10 +343,10 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
 
     // The final log of each partition: its last leader's, up to that leader's HW.
     let mut final_logs: BTreeMap<Tp, (RebuiltLog, u64)> = BTreeMap::new();
-    for (tp, l) in &leader {
-        let log = logs.remove(&(*l, *tp)).unwrap_or_default();
-        let h = hw.get(&(*l, *tp)).copied().unwrap_or(0).min(log.slots.len() as u64);
-        final_logs.insert(*tp, (log, h));
+    for (tp, l) in leader.iter() {
+        let log = logs.take(*l, tp);
+        let h = log.hw.unwrap_or(0).min(log.slots.len() as u64);
+        final_logs.insert(tp, (log, h));
     }
     let mut in_log = vec![false; n];
     let mut aborted_at: BTreeSet<(Tp, u64)> = BTreeSet::new();
@@ -386,7 +411,10 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
     let mut aborted_read = BTreeSet::new();
     let mut reordered = BTreeSet::new();
     let mut applied_by: BTreeMap<&str, Vec<bool>> = BTreeMap::new();
-    for (group, list) in &applies {
+    for (group, list) in groups.iter().zip(&applies) {
+        if list.is_empty() {
+            continue;
+        }
         let mut seen = vec![false; n];
         let mut order: Vec<MsgId> = Vec::new();
         for &(m, tp, off) in list {
@@ -418,7 +446,7 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
                 min_after = min_after.min(ix);
             }
         }
-        applied_by.insert(group, seen);
+        applied_by.insert(*group, seen);
     }
 
     // Loss: acked, not dead-lettered, and never applied by some group that should apply it.
@@ -470,11 +498,11 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
     let mut values = read_values;
     for (i, pos) in ack_pos.iter().enumerate() {
         if let Some((tp, o)) = pos {
-            values.entry(*tp).or_default().see(*o, ids.msg(i));
+            values.get_or_insert_with(*tp, OffsetValues::default).see(*o, ids.msg(i));
         }
     }
     for (tp, (log, h)) in &final_logs {
-        let v = values.entry(*tp).or_default();
+        let v = values.get_or_insert_with(*tp, OffsetValues::default);
         for (off, slot) in log.slots[..*h as usize].iter().enumerate() {
             if let Some(m) = slot.msg {
                 v.see(off as u64, m);

@@ -127,6 +127,7 @@ impl Sim {
         self.q.now
     }
 
+    #[inline(always)]
     pub fn record(&mut self, kind: Kind) {
         let t = self.q.now;
         self.trace.push(t, kind);

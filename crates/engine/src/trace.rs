@@ -185,6 +185,7 @@ impl Trace {
         Self { events: Vec::with_capacity(n), hasher: PortableHasher::default() }
     }
 
+    #[inline(always)]
     pub fn push(&mut self, t: Time, kind: Kind) {
         let e = Event { t, kind };
         e.hash(&mut self.hasher);

@@ -30,6 +30,7 @@ pub mod scenario;
 pub mod settings;
 pub mod sim;
 pub mod trace;
+pub mod trace_hash;
 pub mod trace_json;
 pub mod transaction;
 pub mod txn_coordinator;

@@ -2,18 +2,17 @@
 //! animates it, `--trace` writes it as JSON lines, and the audit reads it as the history
 //! of the run (sends, acks, appends, truncations, reads, applies).
 //!
-//! Every event is hashed as it is recorded with a portable hasher (sizes and enum tags
-//! written as 64-bit words), giving `trace_hash` on every target alike.
+//! Every event is folded into `trace_hash` as it is recorded (see `trace_hash.rs`).
 
 use crate::clock::Time;
 use crate::errors::KafkaError;
 use crate::log::{Control, Record};
+use crate::trace_hash::PortableHasher;
 use crate::types::{BrokerId, MsgId, Node, Tp};
-use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
 /// What a message on the wire carries (for drawing it in flight).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Wire {
     ProduceRequest { records: u32 },
     ProduceResponse { error: Option<KafkaError> },
@@ -31,7 +30,7 @@ pub enum Wire {
 }
 
 /// Why a message never arrived.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DropReason {
     LinkCut,
     TargetDown,
@@ -39,7 +38,7 @@ pub enum DropReason {
     SenderGone,
 }
 
-#[derive(Clone, Debug, PartialEq, Hash)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Kind {
     Net { id: u64, from: Node, to: Node, arrive: Time, wire: Wire },
     NetDrop { id: u64, reason: DropReason },
@@ -116,61 +115,10 @@ pub enum Kind {
     Error { who: Node, error: KafkaError, msg: Option<MsgId> },
 }
 
-#[derive(Clone, Debug, PartialEq, Hash)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     pub t: Time,
     pub kind: Kind,
-}
-
-/// A word-at-a-time hash with fixed-width integer encodings (portable across 32/64-bit
-/// targets and endianness).
-#[derive(Clone)]
-pub struct PortableHasher(u64);
-
-impl Default for PortableHasher {
-    fn default() -> Self {
-        Self(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl PortableHasher {
-    /// Mixes one 64-bit word in (multiply-xorshift, the same on every target).
-    #[inline]
-    fn mix(&mut self, x: u64) {
-        let h = (self.0 ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        self.0 = h ^ (h >> 29);
-    }
-}
-
-impl Hasher for PortableHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut w = [0u8; 8];
-            w[..chunk.len()].copy_from_slice(chunk);
-            self.mix(u64::from_le_bytes(w) ^ ((chunk.len() as u64) << 56));
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.mix(i as u64);
-    }
-    fn write_u16(&mut self, i: u16) {
-        self.mix(i as u64);
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.mix(i as u64);
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.mix(i);
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.mix(i as u64);
-    }
-    fn write_isize(&mut self, i: isize) {
-        self.mix(i as i64 as u64);
-    }
 }
 
 /// The recorded run.
@@ -187,9 +135,8 @@ impl Trace {
 
     #[inline(always)]
     pub fn push(&mut self, t: Time, kind: Kind) {
-        let e = Event { t, kind };
-        e.hash(&mut self.hasher);
-        self.events.push(e);
+        self.hasher.event(t, &kind);
+        self.events.push(Event { t, kind });
     }
 
     pub fn hash_hex(&self) -> String {

@@ -399,7 +399,6 @@ impl Sim {
         if self.brokers[b as usize].purgatory.is_empty() {
             return;
         }
-        let mut done = Vec::new();
         {
             let br = &mut self.brokers[b as usize];
             let replicas = &br.replicas;
@@ -419,18 +418,17 @@ impl Sim {
                     }
                 });
             }
-            let mut i = 0;
-            while i < br.purgatory.len() {
-                if br.purgatory[i].waiting.is_empty() {
-                    done.push(br.purgatory.remove(i));
-                } else {
-                    i += 1;
-                }
-            }
         }
-        for p in done {
-            let resp = ProduceResp { req_id: p.req_id, results: p.results };
-            self.send(Node::Broker(b), p.from, Msg::ProduceResp(resp));
+        // Answered in the order they waited.
+        let mut i = 0;
+        while i < self.brokers[b as usize].purgatory.len() {
+            if self.brokers[b as usize].purgatory[i].waiting.is_empty() {
+                let p = self.brokers[b as usize].purgatory.remove(i);
+                let resp = ProduceResp { req_id: p.req_id, results: p.results };
+                self.send(Node::Broker(b), p.from, Msg::ProduceResp(resp));
+            } else {
+                i += 1;
+            }
         }
     }
 
@@ -641,8 +639,8 @@ impl Sim {
             self.q.after(0, Ev::FollowerFetch(b, tp));
             return;
         }
-        let epoch_now = r.epoch;
-        let mut appended = Vec::new();
+        // The batches that continue this log are appended and recorded in order.
+        let now = self.q.now;
         for batch in resp.batches {
             let leo = r.log.end_offset();
             if batch.base_offset < leo {
@@ -651,28 +649,24 @@ impl Sim {
             if batch.base_offset > leo {
                 break;
             }
-            appended.push(batch.clone());
+            self.trace.push(
+                now,
+                Kind::Append {
+                    b,
+                    tp,
+                    base_offset: batch.base_offset,
+                    epoch: batch.leader_epoch,
+                    producer_id: batch.producer_id,
+                    transactional: batch.transactional,
+                    control: batch.control,
+                    records: batch.records.clone(),
+                },
+            );
             r.log.append(batch);
         }
         let new_hw = resp.hw.min(r.log.end_offset());
-        let hw_moved = new_hw > r.hw;
-        if hw_moved {
+        if new_hw > r.hw {
             r.hw = new_hw;
-        }
-        let _ = epoch_now;
-        for batch in appended {
-            self.record(Kind::Append {
-                b,
-                tp,
-                base_offset: batch.base_offset,
-                epoch: batch.leader_epoch,
-                producer_id: batch.producer_id,
-                transactional: batch.transactional,
-                control: batch.control,
-                records: batch.records.clone(),
-            });
-        }
-        if hw_moved {
             self.record(Kind::Hw { b, tp, hw: new_hw });
         }
         self.q.after(0, Ev::FollowerFetch(b, tp));

@@ -151,15 +151,19 @@ impl<E> EventQueue<E> {
     }
 
     pub fn pop(&mut self) -> Option<(Time, E)> {
+        self.pop_until(Time::MAX)
+    }
+
+    /// The earliest pending event if it is due at or before `end`; otherwise `None`, and
+    /// the queue and the clock are left as they were.
+    pub fn pop_until(&mut self, end: Time) -> Option<(Time, E)> {
         let t = match self.next_near() {
             Some(t) => t,
-            None => {
-                // The calendar is empty: jump to the earliest far event.
-                let t = self.far.peek()?.0.at;
-                self.advance(t);
-                t
-            }
+            None => self.far.peek()?.0.at,
         };
+        if t > end {
+            return None;
+        }
         self.advance(t);
         let slot = (t % WINDOW as Time) as usize;
         let node = self.heads[slot];

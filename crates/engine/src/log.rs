@@ -168,22 +168,21 @@ impl Log {
     /// Batches from `from` (the batch containing it) while below `limit`, up to `max_bytes`
     /// (always at least one batch, as Kafka returns at least one batch).
     pub fn read(&self, from: u64, limit: u64, max_bytes: u32) -> Vec<Batch> {
-        let mut out = Vec::new();
+        let start = self.batch_index_at(from);
+        let mut end = start;
         let mut bytes = 0u32;
-        let mut i = self.batch_index_at(from);
-        while i < self.batches.len() {
-            let b = &self.batches[i];
+        while end < self.batches.len() {
+            let b = &self.batches[end];
             if b.next_offset() > limit {
                 break;
             }
-            if !out.is_empty() && bytes.saturating_add(b.bytes) > max_bytes {
+            if end > start && bytes.saturating_add(b.bytes) > max_bytes {
                 break;
             }
             bytes = bytes.saturating_add(b.bytes);
-            out.push(b.clone());
-            i += 1;
+            end += 1;
         }
-        out
+        self.batches[start..end].to_vec()
     }
 
     /// First offset of any open transaction (for the last stable offset), if any.

@@ -167,11 +167,8 @@ impl Sim {
 
     /// Runs to the end and returns the recorded trace.
     pub fn run(mut self) -> (Trace, Resolved, Time) {
-        while let Some(t) = self.q.peek_time() {
-            if t > self.end || self.stopped_at.is_some() {
-                break;
-            }
-            let (_, ev) = self.q.pop().expect("peeked");
+        while self.stopped_at.is_none() {
+            let Some((_, ev)) = self.q.pop_until(self.end) else { break };
             self.handle(ev);
         }
         let end = self.stopped_at.unwrap_or(self.end.min(self.q.now.max(self.end)));

@@ -226,7 +226,7 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
     let mut applied_at = vec![u64::MAX; n];
     let mut read = vec![false; n];
     let mut dead_lettered = vec![false; n];
-    let mut ack_offsets: Vec<(MsgId, u16, Tp, Option<u64>)> = Vec::new();
+    let mut ack_offsets: Vec<(MsgId, u16, Tp, Option<u64>)> = Vec::with_capacity(n);
     let mut logs = Replicas::default();
     let mut leader: TpMap<BrokerId> = TpMap::new();
     let mut errors = Vec::new();
@@ -234,7 +234,7 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
     // (consumer, instance, generation, tp) -> offsets read, in order
     let mut reads: BTreeMap<(u16, u16, u32, Tp), Vec<u64>> = BTreeMap::new();
     let mut read_values: TpMap<OffsetValues> = TpMap::new();
-    let mut read_list: Vec<(Tp, u64, MsgId)> = Vec::new();
+    let mut read_list: Vec<(Tp, u64, MsgId)> = Vec::with_capacity(n);
     let mut max_read: TpMap<u64> = TpMap::new();
     // The group each consumer (then each processor) applies for, as an index into `groups`.
     let mut groups: Vec<&str> = cfg.consumers.iter().map(|c| c.group.as_str()).chain(cfg.processors.iter().map(|p| p.group.as_str())).collect();

@@ -75,6 +75,9 @@ pub struct Log {
     pub producers: BTreeMap<i64, ProducerEntry>,
     /// Aborted transactions: (producer id, first offset, marker offset).
     pub aborted: Vec<(i64, u64, u64)>,
+    /// How many producers have a transaction open here (none: the last stable offset is
+    /// the high watermark, with no walk over the producers).
+    open_txns: usize,
 }
 
 impl Log {
@@ -108,6 +111,7 @@ impl Log {
         match b.control {
             Some(c) => {
                 if let Some(first) = e.open_txn_first_offset.take() {
+                    self.open_txns -= 1;
                     if c == Control::Abort {
                         self.aborted.push((b.producer_id, first, b.base_offset));
                     }
@@ -121,6 +125,7 @@ impl Log {
                     }
                 }
                 if b.transactional && e.open_txn_first_offset.is_none() {
+                    self.open_txns += 1;
                     e.open_txn_first_offset = Some(b.base_offset);
                 }
             }
@@ -140,6 +145,7 @@ impl Log {
         self.epochs.retain(|&(_, start)| start < end);
         self.producers.clear();
         self.aborted.clear();
+        self.open_txns = 0;
         let batches = std::mem::take(&mut self.batches);
         for b in &batches {
             self.track_producer(b);
@@ -187,6 +193,9 @@ impl Log {
 
     /// First offset of any open transaction (for the last stable offset), if any.
     pub fn first_unstable_offset(&self) -> Option<u64> {
+        if self.open_txns == 0 {
+            return None;
+        }
         self.producers.values().filter_map(|e| e.open_txn_first_offset).min()
     }
 }

@@ -561,6 +561,9 @@ impl Sim {
     fn expire_batches(&mut self, p: u16, inst: u16, cfg: &ProducerCfg) {
         let now = self.now();
         let limit = cfg.delivery_timeout_ms;
+        if now < limit {
+            return; // no batch can be older than the run
+        }
         let mut expired = Vec::new();
         let i = self.inst(p, inst);
         for q in i.acc.queues.iter_mut() {

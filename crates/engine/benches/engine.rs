@@ -55,11 +55,26 @@ fn bench(name: &str, json: &str, rounds: usize) {
     );
 }
 
+/// The audit alone, over the lesson scenario's recorded history.
+fn bench_audit(rounds: usize) {
+    let cfg = ackademy_engine::validate::load(LESSON).expect("valid scenario");
+    let out = ackademy_engine::simulate(cfg);
+    let mut times = Vec::with_capacity(rounds);
+    for _ in 0..rounds {
+        let start = Instant::now();
+        let r = ackademy_engine::audit::audit(&out.cfg, &out.trace.events, String::new(), out.report.end_ms);
+        times.push(start.elapsed().as_secs_f64());
+        std::hint::black_box(r);
+    }
+    times.sort_by(|a, b| a.partial_cmp(b).expect("finite"));
+    println!("{:<12} {:>9} events  median {:>9.3} ms  best {:>9.3} ms", "lesson-audit", out.trace.events.len(), times[rounds / 2] * 1e3, times[0] * 1e3);
+}
+
 fn main() {
     // `cargo bench -p ackademy-engine -- NAME` runs only the benchmark NAME (or, when no
     // name matches exactly, those whose name contains it).
     let filter: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
-    let names = ["lesson", "lesson-txn", "stress-1M"];
+    let names = ["lesson", "lesson-audit", "lesson-txn", "stress-1M"];
     let exact = filter.iter().any(|f| names.contains(&f.as_str()));
     let wanted = |n: &str| {
         filter.is_empty() || filter.iter().any(|f| if exact { n == f } else { n.contains(f.as_str()) })
@@ -68,6 +83,9 @@ fn main() {
         if wanted(name) {
             let rounds = if filter.is_empty() { rounds } else { rounds * 10 };
             bench(name, json, rounds);
+        }
+        if name == "lesson" && wanted("lesson-audit") {
+            bench_audit(if filter.is_empty() { 200 } else { 2000 });
         }
     }
 }

@@ -547,9 +547,7 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
         .filter(|&i| applied_at[i] != u64::MAX && sent_at[i] != u64::MAX)
         .map(|i| applied_at[i].saturating_sub(sent_at[i]))
         .collect();
-    latencies.sort_unstable();
-    let pct = |q: usize| latencies.get(latencies.len().saturating_sub(1) * q / 100).copied().unwrap_or(0);
-    let latency_ms = Latency { p50: pct(50), p99: pct(99), max: latencies.last().copied().unwrap_or(0) };
+    let latency_ms = percentiles(&mut latencies);
 
     let verdict = match (!lost.is_empty(), !duplicated.is_empty() || !aborted_read.is_empty()) {
         (false, false) => "exactly-once",
@@ -582,6 +580,17 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
     (report, findings)
 }
 
+/// p50, p99 and max, as indexing the sorted list at `(len - 1) * q / 100` would give, by
+/// selection instead of a full sort.
+fn percentiles(v: &mut [u64]) -> Latency {
+    let Some(&max) = v.iter().max() else { return Latency::default() };
+    let (i50, i99) = ((v.len() - 1) * 50 / 100, (v.len() - 1) * 99 / 100);
+    let (below, p99, _) = v.select_nth_unstable(i99);
+    let p99 = *p99;
+    let p50 = if i50 == i99 { p99 } else { *below.select_nth_unstable(i50).1 };
+    Latency { p50, p99, max }
+}
+
 fn key_of(cfg: &Resolved, m: MsgId) -> Option<u32> {
     let keys = cfg.producers[m.producer as usize].keys;
     (keys > 0).then(|| m.index % keys)
@@ -612,4 +621,27 @@ fn terminal_groups(cfg: &Resolved, topic: usize) -> Vec<String> {
         }
     }
     out.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_match_the_sorted_list() {
+        let mut x = 5u64;
+        for len in [0usize, 1, 2, 3, 99, 100, 101, 1000] {
+            let v: Vec<u64> = (0..len)
+                .map(|_| {
+                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    (x >> 40) % 50
+                })
+                .collect();
+            let mut sorted = v.clone();
+            sorted.sort_unstable();
+            let at = |q: usize| sorted.get(sorted.len().saturating_sub(1) * q / 100).copied().unwrap_or(0);
+            let want = Latency { p50: at(50), p99: at(99), max: sorted.last().copied().unwrap_or(0) };
+            assert_eq!(percentiles(&mut v.clone()), want, "len {len}");
+        }
+    }
 }

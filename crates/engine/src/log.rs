@@ -3,7 +3,8 @@
 //! batches' sequence ranges per producer id, KIP-98) and open transactions.
 
 use crate::types::MsgId;
-use std::collections::{BTreeMap, VecDeque};
+use crate::vecmap::VecMap;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -72,7 +73,7 @@ pub struct Log {
     pub batches: Vec<Batch>,
     /// (leader epoch, start offset), increasing.
     pub epochs: Vec<(u32, u64)>,
-    pub producers: BTreeMap<i64, ProducerEntry>,
+    pub producers: VecMap<i64, ProducerEntry>,
     /// Aborted transactions: (producer id, first offset, marker offset).
     pub aborted: Vec<(i64, u64, u64)>,
     /// How many producers have a transaction open here (none: the last stable offset is
@@ -103,7 +104,7 @@ impl Log {
         if b.producer_id == NO_PRODUCER_ID {
             return;
         }
-        let e = self.producers.entry(b.producer_id).or_default();
+        let e = self.producers.get_or_insert_with(b.producer_id, ProducerEntry::default);
         if b.producer_epoch > e.epoch {
             e.epoch = b.producer_epoch;
             e.batches.clear();

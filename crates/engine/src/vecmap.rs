@@ -36,6 +36,18 @@ impl<K: Ord + Copy, V> VecMap<K, V> {
         }
     }
 
+    /// The value at `k`, made with `f` when there is none.
+    pub fn get_or_insert_with(&mut self, k: K, f: impl FnOnce() -> V) -> &mut V {
+        let i = match self.find(&k) {
+            Ok(i) => i,
+            Err(i) => {
+                self.entries.insert(i, (k, f()));
+                i
+            }
+        };
+        &mut self.entries[i].1
+    }
+
     pub fn remove(&mut self, k: &K) -> Option<V> {
         self.find(k).ok().map(|i| self.entries.remove(i).1)
     }
@@ -102,6 +114,10 @@ mod tests {
             match (x >> 20) % 3 {
                 0 => assert_eq!(a.insert(k, x), b.insert(k, x)),
                 1 => assert_eq!(a.remove(&k), b.remove(&k)),
+                2 if x % 2 == 0 => {
+                    *a.get_or_insert_with(k, || x) += 1;
+                    *b.entry(k).or_insert(x) += 1;
+                }
                 _ => assert_eq!(a.get(&k), b.get(&k)),
             }
             assert_eq!(a.len(), b.len());

@@ -687,10 +687,13 @@ impl Sim {
                 return;
             }
         }
-        let slot = self.park_msg(msg);
-        let ev = Ev::Deliver { id: net_id, from, to: Node::Producer(p, inst), slot };
-        let Some(Ev::Deliver { slot, .. }) = self.deferred_if_paused(p, inst, ev) else { return };
-        let msg = self.take_msg(slot);
+        if self.inst(p, inst).paused {
+            // A paused (zombie) producer reads its socket when it resumes.
+            let slot = self.park_msg(msg);
+            let ev = Ev::Deliver { id: net_id, from, to: Node::Producer(p, inst), slot };
+            self.inst(p, inst).deferred.push(ev);
+            return;
+        }
         let now = self.now();
         let backoff = self.producers[p as usize].cfg.retry_backoff_ms;
         match (from, msg) {

@@ -118,7 +118,7 @@ pub fn Timeline() -> impl IntoView {
             <div class="transport">
                 <button data-testid="reset" on:click=move |_| { state.playing.set(false); state.seek(0.0); }
                     title=move || t_string!(i18n, reset_title) aria-keyshortcuts="Home">
-                    <span aria-hidden="true">"⇤ "</span>{t!(i18n, reset)}
+                    <span aria-hidden="true">"⇤ "</span>{tr!(i18n, reset)}
                 </button>
                 <button data-testid="play" class="primary" class:active=move || state.playing.get()
                     on:click=move |_| {
@@ -126,24 +126,24 @@ pub fn Timeline() -> impl IntoView {
                         state.playing.set(true);
                     }
                     aria-pressed=move || state.playing.get().to_string() aria-keyshortcuts="Space">
-                    <span aria-hidden="true">"▶ "</span>{t!(i18n, play)}
+                    <span aria-hidden="true">"▶ "</span>{tr!(i18n, play)}
                 </button>
                 <button data-testid="pause" class:active=move || !state.playing.get() on:click=move |_| state.playing.set(false)
                     aria-keyshortcuts="Space">
-                    <span aria-hidden="true" class="pause-glyph">"❚❚ "</span>{t!(i18n, pause)}
+                    <span aria-hidden="true" class="pause-glyph">"❚❚ "</span>{tr!(i18n, pause)}
                 </button>
                 <button data-testid="step" on:click=move |_| state.step() title=move || t_string!(i18n, step_title) aria-keyshortcuts="ArrowRight">
-                    {t!(i18n, step)}<span aria-hidden="true">" ›"</span>
+                    {tr!(i18n, step)}<span aria-hidden="true">" ›"</span>
                 </button>
                 <button data-testid="run-to-end" on:click=move |_| { state.playing.set(false); state.seek(state.end()); } aria-keyshortcuts="End">
-                    {t!(i18n, run_to_end)}<span aria-hidden="true">" ⇥"</span>
+                    {tr!(i18n, run_to_end)}<span aria-hidden="true">" ⇥"</span>
                 </button>
                 <button data-testid="next-anomaly" class="warn" on:click=move |_| state.next_anomaly() aria-keyshortcuts="N"
                     disabled=move || state.run.with(|r| r.next_anomaly(state.t.get() as u64).is_none())>
-                    <span aria-hidden="true">"⚠ "</span>{t!(i18n, next_anomaly)}
+                    <span aria-hidden="true">"⚠ "</span>{tr!(i18n, next_anomaly)}
                 </button>
                 <label class="speed">
-                    <span>{t!(i18n, speed)}</span>
+                    <span>{tr!(i18n, speed)}</span>
                     <input type="range" data-testid="speed" min=MIN_SPEED_EXP max=MAX_SPEED_EXP step="0.05"
                         prop:value=move || state.speed_exp.get().to_string()
                         on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<f64>() { state.speed_exp.set(v) } }
@@ -162,10 +162,10 @@ pub fn Timeline() -> impl IntoView {
                 <div class="marks" aria-hidden="true">{marks}</div>
             </div>
             <p class="mark-legend">
-                <span class="mark-key fault"></span>{t!(i18n, mark_fault)}
-                <span class="mark-key election"></span>{t!(i18n, mark_election)}
-                <span class="mark-key anomaly"></span>{t!(i18n, mark_anomaly)}
-                <span class="keys-hint">{t!(i18n, keys_hint)}</span>
+                <span class="mark-key fault"></span>{tr!(i18n, mark_fault)}
+                <span class="mark-key election"></span>{tr!(i18n, mark_election)}
+                <span class="mark-key anomaly"></span>{tr!(i18n, mark_anomaly)}
+                <span class="keys-hint">{tr!(i18n, keys_hint)}</span>
             </p>
         </div>
     }

@@ -13,7 +13,11 @@ macro_rules! tr {
 }
 
 /// The reactive text behind [`tr!`]: `text` of the current locale, tracked as `t!` does.
-fn locale_text(i18n: leptos_i18n::I18nContext<i18n::Locale>, text: fn(i18n::Locale) -> &'static str) -> impl leptos::IntoView {
+/// Also an attribute's value (`aria-label=tr!(i18n, key)`, as `move || t_string!(i18n, key)`).
+fn locale_text(
+    i18n: leptos_i18n::I18nContext<i18n::Locale>,
+    text: fn(i18n::Locale) -> &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     move || text(i18n.get_locale())
 }
 

@@ -121,7 +121,7 @@ pub fn ChallengePanel() -> impl IntoView {
                 <label class="field">
                     <span>{tr!(i18n, ch_prompt)}</span>
                     <textarea data-testid="challenge-prompt-input" rows="3" maxlength="4000" prop:value=move || prompt.get()
-                        placeholder=move || t_string!(i18n, ch_prompt_placeholder)
+                        placeholder=tr!(i18n, ch_prompt_placeholder)
                         on:input=move |ev| prompt.set(event_target_value(&ev))></textarea>
                 </label>
                 <label class="field">
@@ -192,7 +192,7 @@ pub fn ChallengePanel() -> impl IntoView {
                 <h3>{tr!(i18n, ch_link)}</h3>
                 {move || problem().map(|p| view! { <p class="muted small" data-testid="challenge-problem">{p}</p> })}
                 <div class="share-row">
-                    <input type="text" readonly data-testid="challenge-link" aria-label=move || t_string!(i18n, ch_link)
+                    <input type="text" readonly data-testid="challenge-link" aria-label=tr!(i18n, ch_link)
                         prop:value=move || link().unwrap_or_default() disabled=move || link2().is_none() />
                     <button class="primary" data-testid="challenge-copy" disabled=move || link3().is_none()
                         on:click=move |_| { if let Some(l) = link4() { copy(&l) } }>

@@ -176,7 +176,7 @@ pub fn ClusterView() -> impl IntoView {
             <h2 id="stage-title" class="sr-only">{tr!(i18n, cluster_title)}</h2>
             <p class="caption" data-testid="caption"><strong>{caption}</strong>" "<span class="muted">{hint}</span></p>
             <div class="cluster" data-testid="cluster">
-                <svg class="cluster-svg" viewBox=view_box role="group" aria-label=move || t_string!(i18n, cluster_title) on:click=on_click>
+                <svg class="cluster-svg" viewBox=view_box role="group" aria-label=tr!(i18n, cluster_title) on:click=on_click>
                     {move || {
                         let l = state.layout.get();
                         view! {
@@ -562,7 +562,7 @@ fn RightBox(kind: RightKind, layout: Rc<Layout>) -> impl IntoView {
 fn Legend() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <ul class="legend" aria-label=move || t_string!(i18n, legend)>
+        <ul class="legend" aria-label=tr!(i18n, legend)>
             <li><span class="sw keys"></span>{tr!(i18n, legend_keys)}</li>
             <li><span class="sw hw"></span>{tr!(i18n, legend_hw)}</li>
             <li><span class="sw leo"></span>{tr!(i18n, legend_leo)}</li>

@@ -276,7 +276,7 @@ fn FaultRow(index: usize, name: &'static str, args: String) -> impl IntoView {
             </label>
             <span class="fault-kind"><code>{name}</code></span>
             <span class="fault-args">{args}</span>
-            <button class="time-link" data-testid="fault-seek" title=move || t_string!(i18n, fault_go_to)
+            <button class="time-link" data-testid="fault-seek" title=tr!(i18n, fault_go_to)
                 on:click=move |_| { state.playing.set(false); state.seek(at() as f64) }>
                 {move || crate::story::secs(i18n.get_locale(), at() as f64)}
             </button>

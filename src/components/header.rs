@@ -104,7 +104,7 @@ pub fn Header() -> impl IntoView {
                     </select>
                 </label>
                 <button class="help-button" data-testid="help" aria-keyshortcuts="?" on:click=move |_| state.help.update(|h| *h = !*h)
-                    title=move || t_string!(i18n, help_title)>
+                    title=tr!(i18n, help_title)>
                     "?"
                     <span class="sr-only">{tr!(i18n, help_title)}</span>
                 </button>

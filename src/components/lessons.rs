@@ -104,7 +104,7 @@ pub fn ModeTabs() -> impl IntoView {
         format!("{done}/{total}")
     };
     view! {
-        <nav class="mode-tabs" aria-label=move || t_string!(i18n, ls_mode_label)>
+        <nav class="mode-tabs" aria-label=tr!(i18n, ls_mode_label)>
             <button data-testid="mode-playground" class:active=move || !lesson_mode() aria-pressed=move || (!lesson_mode()).to_string()
                 on:click=move |_| { if lesson_mode() { leave(state, ls, false) } }>
                 {tr!(i18n, ls_tab_playground)}
@@ -380,7 +380,7 @@ fn Celebration(met: Memo<bool>, index: Option<usize>) -> impl IntoView {
         <Show when=show>
             <div class="celebrate" role="status" data-testid="lesson-complete">
                 <button class="celebrate-close" data-testid="celebrate-close" on:click=move |_| ls.celebrate.set(0)
-                    aria-label=move || t_string!(i18n, close)>"✕"</button>
+                    aria-label=tr!(i18n, close)>"✕"</button>
                 <div class="confetti" aria-hidden="true">
                     {(0..14).map(|i| view! { <span style=format!("--i:{i}")></span> }).collect_view()}
                 </div>
@@ -652,7 +652,7 @@ fn LessonNav(index: Option<usize>, met: Memo<bool>) -> impl IntoView {
         }
     });
     view! {
-        <nav class="lesson-nav" aria-label=move || t_string!(i18n, ls_nav_label)>
+        <nav class="lesson-nav" aria-label=tr!(i18n, ls_nav_label)>
             {nav}
             <div class="lesson-nav-row secondary">
                 <button class="link small" data-testid="all-lessons" on:click=move |_| scroll_to_list()>{tr!(i18n, ls_all_lessons)}</button>

@@ -226,7 +226,7 @@ pub fn SettingControl(owner: Owner, id: String, setting: Setting, #[prop(optiona
             </label>
             <div class="control-row">
                 {control}
-                <button class="unset" title=move || t_string!(i18n, use_default) aria-label=move || format!("{}: {prop}", t_string!(i18n, use_default))
+                <button class="unset" title=tr!(i18n, use_default) aria-label=move || format!("{}: {prop}", t_string!(i18n, use_default))
                     on:click=move |_| set(None) disabled=move || !is_set()>"↺"</button>
             </div>
             <p class="help">

@@ -40,7 +40,7 @@ pub fn SharePanel() -> impl IntoView {
         <section class="panel share" aria-labelledby="share-title">
             <h2 id="share-title">{tr!(i18n, share_title)}</h2>
             <div class="share-row">
-                <input type="text" readonly data-testid="share-link" aria-label=move || t_string!(i18n, share_link)
+                <input type="text" readonly data-testid="share-link" aria-label=tr!(i18n, share_link)
                     prop:value=link.clone() on:focus=move |ev| {
                         use wasm_bindgen::JsCast;
                         if let Some(i) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) { i.select() }

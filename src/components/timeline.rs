@@ -114,10 +114,10 @@ pub fn Timeline() -> impl IntoView {
     };
     let progress = move || format!("--progress: {:.3}%", state.t.get() / end() as f64 * 100.0);
     view! {
-        <div class="timeline" role="group" aria-label=move || t_string!(i18n, timeline)>
+        <div class="timeline" role="group" aria-label=tr!(i18n, timeline)>
             <div class="transport">
                 <button data-testid="reset" on:click=move |_| { state.playing.set(false); state.seek(0.0); }
-                    title=move || t_string!(i18n, reset_title) aria-keyshortcuts="Home">
+                    title=tr!(i18n, reset_title) aria-keyshortcuts="Home">
                     <span aria-hidden="true">"⇤ "</span>{tr!(i18n, reset)}
                 </button>
                 <button data-testid="play" class="primary" class:active=move || state.playing.get()
@@ -132,7 +132,7 @@ pub fn Timeline() -> impl IntoView {
                     aria-keyshortcuts="Space">
                     <span aria-hidden="true" class="pause-glyph">"❚❚ "</span>{tr!(i18n, pause)}
                 </button>
-                <button data-testid="step" on:click=move |_| state.step() title=move || t_string!(i18n, step_title) aria-keyshortcuts="ArrowRight">
+                <button data-testid="step" on:click=move |_| state.step() title=tr!(i18n, step_title) aria-keyshortcuts="ArrowRight">
                     {tr!(i18n, step)}<span aria-hidden="true">" ›"</span>
                 </button>
                 <button data-testid="run-to-end" on:click=move |_| { state.playing.set(false); state.seek(state.end()); } aria-keyshortcuts="End">
@@ -155,7 +155,7 @@ pub fn Timeline() -> impl IntoView {
             <FaultHandles />
             <div class="scrub" style=progress>
                 <input type="range" data-testid="scrubber" min="0" max=move || end().to_string() step="1"
-                    aria-label=move || t_string!(i18n, scrub_label)
+                    aria-label=tr!(i18n, scrub_label)
                     aria-valuetext=move || crate::story::secs(i18n.get_locale(), state.t.get())
                     prop:value=move || (state.t.get().round() as u64).to_string()
                     on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<f64>() { state.playing.set(false); state.seek(v) } } />
@@ -225,7 +225,7 @@ fn FaultHandle(index: usize, track: NodeRef<leptos::html::Div>, frozen_end: RwSi
     view! {
         <button class="fault-handle" data-testid="fault-handle" role="slider" style=left
             aria-label=move || t_string!(i18n, fault_time_of, fault = what()).to_string()
-            title=move || t_string!(i18n, fault_drag)
+            title=tr!(i18n, fault_drag)
             aria-valuemin="0" aria-valuemax=ackademy_engine::validate::limits::MAX_TIME_MS
             aria-valuenow=at
             aria-valuetext=move || crate::story::secs(i18n.get_locale(), at() as f64)

@@ -1029,7 +1029,7 @@ fn resolve_faults(
             },
         ));
     }
-    faults.sort_by_key(|(_, f)| f.at_ms); // stable: scenario order breaks ties
+    crate::sort::by_key(&mut faults, |(_, f)| f.at_ms); // stable: scenario order breaks ties
 
     // A topic only grows, in time order (KRaft's CreatePartitions wording).
     let mut partitions: Vec<u32> = topics.iter().map(|t| t.partitions).collect();

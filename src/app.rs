@@ -373,8 +373,8 @@ fn LoadErrorBanner() -> impl IntoView {
                     " "
                     <code>{detail}</code>
                     " "
-                    <span>{t!(i18n, load_error_fallback)}</span>
-                    <button class="link" on:click=move |_| state.load_error.set(None)>{t!(i18n, dismiss)}</button>
+                    <span>{tr!(i18n, load_error_fallback)}</span>
+                    <button class="link" on:click=move |_| state.load_error.set(None)>{tr!(i18n, dismiss)}</button>
                 </div>
             }
         })

@@ -116,14 +116,10 @@ impl Layout {
         ]
         .into_iter()
         .fold(0.0, f64::max);
-        let cell_w = run
-            .partitions
-            .iter()
-            .map(|tp| {
-                let n = run.max_leo.get(tp).copied().unwrap_or(0).max(24) as f64;
-                (*tp, ((STRIP_X1 - STRIP_X0) / n).min(14.0))
-            })
-            .collect();
+        let cell_w = ackademy_engine::sort::btree_map(run.partitions.iter().map(|tp| {
+            let n = run.max_leo.get(tp).copied().unwrap_or(0).max(24) as f64;
+            (*tp, ((STRIP_X1 - STRIP_X0) / n).min(14.0))
+        }));
         Layout { h: bottom + 12.0, brokers, producers, right, controller, coordinator, cell_w }
     }
 

@@ -36,7 +36,7 @@ static ALL: OnceLock<Vec<Lesson>> = OnceLock::new();
 pub fn all() -> &'static [Lesson] {
     ALL.get_or_init(|| {
         let mut v: Vec<Lesson> = LESSON_FILES.iter().filter_map(|(_, json)| ackademy_engine::lesson::parse_lesson(json).ok()).collect();
-        v.sort_by_key(|l| l.order);
+        ackademy_engine::sort::by_key(&mut v, |l| l.order);
         v
     })
 }
@@ -53,7 +53,7 @@ pub fn index_of(id: &str) -> Option<usize> {
 
 /// The done set as stored: a JSON array of lesson ids (anything unreadable is no progress).
 pub fn parse_done(stored: &str) -> BTreeSet<String> {
-    serde_json::from_str::<Vec<String>>(stored).map(|v| v.into_iter().collect()).unwrap_or_default()
+    serde_json::from_str::<Vec<String>>(stored).map(ackademy_engine::sort::btree_set).unwrap_or_default()
 }
 
 pub fn store_done(done: &BTreeSet<String>) -> String {

@@ -2,6 +2,25 @@
 //! Ackademy: the browser playground. A Leptos client-side-rendered app, built with Trunk,
 //! that runs the engine in the page and draws what happened to every message.
 
+/// A translated text without arguments in a view: `tr!(i18n, key)` shows what
+/// `tr!(i18n, key)` shows (the key's text, following the locale), but the per-key part is a
+/// plain function, so that all of these texts share one compiled reactive closure instead
+/// of one each (`t!` makes a new closure type per use).
+macro_rules! tr {
+    ($i18n:expr, $key:ident) => {
+        $crate::locale_text($i18n, |l| $crate::i18n::td_string!(l, $key))
+    };
+}
+
+/// The reactive text behind [`tr!`]: `text` of the current locale, tracked as `t!` does.
+/// Also an attribute's value (`aria-label=tr!(i18n, key)`, as `move || t_string!(i18n, key)`).
+fn locale_text(
+    i18n: leptos_i18n::I18nContext<i18n::Locale>,
+    text: fn(i18n::Locale) -> &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    move || text(i18n.get_locale())
+}
+
 mod app;
 mod components;
 mod defaults;

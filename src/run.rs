@@ -57,7 +57,7 @@ impl RunData {
 
     fn prepare(out: Outcome, tl: Timeline) -> RunData {
         let mut drops: Vec<usize> = (0..tl.flights.len()).filter(|&i| tl.flights[i].dropped.is_some()).collect();
-        drops.sort_by_key(|&i| tl.flights[i].dropped.map(|d| d.0).unwrap_or(0));
+        ackademy_engine::sort::by_key(&mut drops, |&i| tl.flights[i].dropped.map(|d| d.0).unwrap_or(0));
 
         let mut max_leo: BTreeMap<Tp, u64> = BTreeMap::new();
         let mut partitions = BTreeSet::new();
@@ -124,7 +124,7 @@ impl RunData {
         for &t in &anomalies {
             marks.push((t, Mark::Anomaly));
         }
-        marks.sort();
+        ackademy_engine::sort::ascending(&mut marks);
         marks.dedup();
         RunData {
             drops,

@@ -289,7 +289,7 @@ impl AppState {
         }
         self.edit(|s| {
             s.faults.push(Fault { at_ms, kind });
-            s.faults.sort_by_key(|f| f.at_ms);
+            ackademy_engine::sort::by_key(&mut s.faults, |f| f.at_ms);
         })
     }
 
@@ -316,7 +316,7 @@ impl AppState {
         if self.faults_locked.get_untracked() || self.draft.with_untracked(|s| s.faults.is_sorted_by_key(|f| f.at_ms)) {
             return;
         }
-        let sort = |s: &mut Scenario| s.faults.sort_by_key(|f| f.at_ms);
+        let sort = |s: &mut Scenario| ackademy_engine::sort::by_key(&mut s.faults, |f| f.at_ms);
         let current = self.edit_error.with_untracked(Option::is_none) && self.draft.with_untracked(|d| self.scenario.with_untracked(|s| d == s));
         if current {
             self.draft.update(sort);

@@ -219,7 +219,7 @@ pub fn story(l: Locale, run: &RunData, msg: MsgId) -> Vec<(u64, String)> {
             out.push((dt, text));
         }
     }
-    out.sort_by_key(|x| x.0);
+    ackademy_engine::sort::by_key(&mut out, |x| x.0);
     out
 }
 

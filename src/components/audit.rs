@@ -39,7 +39,7 @@ pub fn AuditPanel() -> impl IntoView {
     };
     view! {
         <section class="panel audit" aria-labelledby="audit-title">
-            <h2 id="audit-title">{t!(i18n, audit_title)}</h2>
+            <h2 id="audit-title">{tr!(i18n, audit_title)}</h2>
             <div class=verdict_cls>
                 <span class="verdict-value" data-testid="verdict">{verdict}</span>
                 <span class="verdict-explain">{explain}</span>
@@ -52,25 +52,25 @@ pub fn AuditPanel() -> impl IntoView {
                 {move || count_button(Finding::DuplicatedInLog, "audit-duplicated-in-log", t_string!(i18n, count_duplicated_in_log).to_string(), |r| r.duplicated_in_log)}
             </div>
             <dl class="flow">
-                <div><dt>{t!(i18n, count_sent)}</dt><dd data-testid="audit-sent">{report(|r| r.sent)}</dd></div>
-                <div><dt>{t!(i18n, count_acked)}</dt><dd data-testid="audit-acked">{report(|r| r.acked)}</dd></div>
-                <div><dt>{t!(i18n, count_failed)}</dt><dd data-testid="audit-failed">{report(|r| r.failed)}</dd></div>
-                <div><dt>{t!(i18n, count_in_log)}</dt><dd data-testid="audit-in-log">{report(|r| r.in_log)}</dd></div>
-                <div><dt>{t!(i18n, count_consumed)}</dt><dd data-testid="audit-consumed">{report(|r| r.consumed)}</dd></div>
-                <div><dt>{t!(i18n, count_dead_lettered)}</dt><dd data-testid="audit-dead-lettered">{report(|r| r.dead_lettered)}</dd></div>
+                <div><dt>{tr!(i18n, count_sent)}</dt><dd data-testid="audit-sent">{report(|r| r.sent)}</dd></div>
+                <div><dt>{tr!(i18n, count_acked)}</dt><dd data-testid="audit-acked">{report(|r| r.acked)}</dd></div>
+                <div><dt>{tr!(i18n, count_failed)}</dt><dd data-testid="audit-failed">{report(|r| r.failed)}</dd></div>
+                <div><dt>{tr!(i18n, count_in_log)}</dt><dd data-testid="audit-in-log">{report(|r| r.in_log)}</dd></div>
+                <div><dt>{tr!(i18n, count_consumed)}</dt><dd data-testid="audit-consumed">{report(|r| r.consumed)}</dd></div>
+                <div><dt>{tr!(i18n, count_dead_lettered)}</dt><dd data-testid="audit-dead-lettered">{report(|r| r.dead_lettered)}</dd></div>
             </dl>
             <p class="so-far">
-                {t!(i18n, so_far)}" "
-                <span>{t!(i18n, count_acked)}" "<b data-testid="sofar-acked">{move || state.cluster.with(|c| c.acked)}</b></span>
+                {tr!(i18n, so_far)}" "
+                <span>{tr!(i18n, count_acked)}" "<b data-testid="sofar-acked">{move || state.cluster.with(|c| c.acked)}</b></span>
                 " · "
-                <span>{t!(i18n, applied)}" "<b data-testid="sofar-applied">{move || state.cluster.with(|c| c.applied)}</b></span>
+                <span>{tr!(i18n, applied)}" "<b data-testid="sofar-applied">{move || state.cluster.with(|c| c.applied)}</b></span>
             </p>
             <MessageList />
             <Story />
             <Errors />
             <p class="hash">
-                {t!(i18n, trace_hash)}" "<code data-testid="trace-hash">{move || state.run.with(|r| r.out.report.trace_hash.clone())}</code>
-                " · "{t!(i18n, latency)}" "
+                {tr!(i18n, trace_hash)}" "<code data-testid="trace-hash">{move || state.run.with(|r| r.out.report.trace_hash.clone())}</code>
+                " · "{tr!(i18n, latency)}" "
                 <span>{move || state.run.with(|r| format!("p50 {} ms · p99 {} ms", r.out.report.latency_ms.p50, r.out.report.latency_ms.p99))}</span>
             </p>
         </section>
@@ -103,7 +103,7 @@ fn MessageList() -> impl IntoView {
         Some(view! {
             <div class="msg-list" data-testid="message-list">
                 <h3>{title}</h3>
-                {(total == 0).then(|| view! { <p class="muted">{t!(i18n, list_empty)}</p> })}
+                {(total == 0).then(|| view! { <p class="muted">{tr!(i18n, list_empty)}</p> })}
                 <ul>
                     {ids.into_iter().map(|(m, name)| view! {
                         <li><button class="msg" class:selected=move || state.selected.get() == Some(m)
@@ -141,7 +141,7 @@ fn Story() -> impl IntoView {
         Some(view! {
             <div class="story" data-testid="story">
                 <h3>{t!(i18n, story_of, msg = name.clone())}
-                    <button class="link" on:click=move |_| state.selected.set(None)>{t!(i18n, close)}</button>
+                    <button class="link" on:click=move |_| state.selected.set(None)>{tr!(i18n, close)}</button>
                 </h3>
                 <ol>
                     {lines.into_iter().map(|(t, s)| {

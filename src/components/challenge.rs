@@ -111,33 +111,33 @@ pub fn ChallengePanel() -> impl IntoView {
     view! {
         <section class="panel challenge" aria-labelledby="challenge-title" data-testid="challenge-panel">
             <details>
-                <summary><h2 id="challenge-title">{t!(i18n, ch_title)}</h2></summary>
-                <p class="muted small">{t!(i18n, ch_intro)}</p>
+                <summary><h2 id="challenge-title">{tr!(i18n, ch_title)}</h2></summary>
+                <p class="muted small">{tr!(i18n, ch_intro)}</p>
                 <label class="field">
-                    <span>{t!(i18n, ch_name)}</span>
+                    <span>{tr!(i18n, ch_name)}</span>
                     <input type="text" data-testid="challenge-title-input" maxlength="200" prop:value=move || title.get()
                         on:input=move |ev| title.set(event_target_value(&ev)) />
                 </label>
                 <label class="field">
-                    <span>{t!(i18n, ch_prompt)}</span>
+                    <span>{tr!(i18n, ch_prompt)}</span>
                     <textarea data-testid="challenge-prompt-input" rows="3" maxlength="4000" prop:value=move || prompt.get()
-                        placeholder=move || t_string!(i18n, ch_prompt_placeholder)
+                        placeholder=tr!(i18n, ch_prompt_placeholder)
                         on:input=move |ev| prompt.set(event_target_value(&ev))></textarea>
                 </label>
                 <label class="field">
-                    <span>{t!(i18n, ch_goal)}</span>
+                    <span>{tr!(i18n, ch_goal)}</span>
                     <input type="text" data-testid="challenge-goal-input" spellcheck="false" autocomplete="off" placeholder="lost == 0 && duplicated == 0"
                         prop:value=move || goal_src.get() on:input=move |ev| goal_src.set(event_target_value(&ev)) />
                 </label>
-                <p class="muted small">{t!(i18n, ch_goal_help)}</p>
+                <p class="muted small">{tr!(i18n, ch_goal_help)}</p>
                 {move || match goal_now() {
                     None => None,
-                    Some(Err(e)) => Some(view! { <p class="setting-error" role="alert" data-testid="challenge-goal-error">{t!(i18n, ch_goal_error)}": "{e}</p> }.into_any()),
-                    Some(Ok(true)) => Some(view! { <p class="warn-note" data-testid="challenge-goal-now" data-holds="true">{t!(i18n, ch_goal_holds_now)}</p> }.into_any()),
-                    Some(Ok(false)) => Some(view! { <p class="ok-note" data-testid="challenge-goal-now" data-holds="false">{t!(i18n, ch_goal_fails_now)}</p> }.into_any()),
+                    Some(Err(e)) => Some(view! { <p class="setting-error" role="alert" data-testid="challenge-goal-error">{tr!(i18n, ch_goal_error)}": "{e}</p> }.into_any()),
+                    Some(Ok(true)) => Some(view! { <p class="warn-note" data-testid="challenge-goal-now" data-holds="true">{tr!(i18n, ch_goal_holds_now)}</p> }.into_any()),
+                    Some(Ok(false)) => Some(view! { <p class="ok-note" data-testid="challenge-goal-now" data-holds="false">{tr!(i18n, ch_goal_fails_now)}</p> }.into_any()),
                 }}
-                <h3>{t!(i18n, ch_controls)}</h3>
-                <p class="muted small">{t!(i18n, ch_controls_help)}</p>
+                <h3>{tr!(i18n, ch_controls)}</h3>
+                <p class="muted small">{tr!(i18n, ch_controls_help)}</p>
                 {move || owners.get().into_iter().map(|(owner, kind, names)| {
                     let legend = format!("{} {}", kind_label(kind), if kind == "cluster" { "" } else { owner.as_str() });
                     view! {
@@ -166,14 +166,14 @@ pub fn ChallengePanel() -> impl IntoView {
                         </details>
                     }
                 }).collect_view()}
-                <h3>{t!(i18n, ch_removable)}</h3>
+                <h3>{tr!(i18n, ch_removable)}</h3>
                 {move || {
                     let kinds = fault_kinds.get();
                     if kinds.is_empty() {
-                        return view! { <p class="muted small">{t!(i18n, ch_no_faults)}</p> }.into_any();
+                        return view! { <p class="muted small">{tr!(i18n, ch_no_faults)}</p> }.into_any();
                     }
                     view! {
-                        <p class="muted small">{t!(i18n, ch_removable_help)}</p>
+                        <p class="muted small">{tr!(i18n, ch_removable_help)}</p>
                         <div class="pick-grid">
                             {kinds.into_iter().map(|kind| view! {
                                 <label>
@@ -189,10 +189,10 @@ pub fn ChallengePanel() -> impl IntoView {
                         </div>
                     }.into_any()
                 }}
-                <h3>{t!(i18n, ch_link)}</h3>
+                <h3>{tr!(i18n, ch_link)}</h3>
                 {move || problem().map(|p| view! { <p class="muted small" data-testid="challenge-problem">{p}</p> })}
                 <div class="share-row">
-                    <input type="text" readonly data-testid="challenge-link" aria-label=move || t_string!(i18n, ch_link)
+                    <input type="text" readonly data-testid="challenge-link" aria-label=tr!(i18n, ch_link)
                         prop:value=move || link().unwrap_or_default() disabled=move || link2().is_none() />
                     <button class="primary" data-testid="challenge-copy" disabled=move || link3().is_none()
                         on:click=move |_| { if let Some(l) = link4() { copy(&l) } }>
@@ -200,7 +200,7 @@ pub fn ChallengePanel() -> impl IntoView {
                     </button>
                 </div>
                 <div class="share-actions">
-                    <button data-testid="challenge-try" disabled=move || challenge.with(|c| c.is_err()) on:click=try_it>{t!(i18n, ch_try)}</button>
+                    <button data-testid="challenge-try" disabled=move || challenge.with(|c| c.is_err()) on:click=try_it>{tr!(i18n, ch_try)}</button>
                 </div>
             </details>
         </section>

@@ -173,10 +173,10 @@ pub fn ClusterView() -> impl IntoView {
     let hint = move || if lesson_title().is_some() { t_string!(i18n, ls_caption_hint) } else { t_string!(i18n, caption_hint) };
     view! {
         <div class="cluster-wrap">
-            <h2 id="stage-title" class="sr-only">{t!(i18n, cluster_title)}</h2>
+            <h2 id="stage-title" class="sr-only">{tr!(i18n, cluster_title)}</h2>
             <p class="caption" data-testid="caption"><strong>{caption}</strong>" "<span class="muted">{hint}</span></p>
             <div class="cluster" data-testid="cluster">
-                <svg class="cluster-svg" viewBox=view_box role="group" aria-label=move || t_string!(i18n, cluster_title) on:click=on_click>
+                <svg class="cluster-svg" viewBox=view_box role="group" aria-label=tr!(i18n, cluster_title) on:click=on_click>
                     {move || {
                         let l = state.layout.get();
                         view! {
@@ -240,11 +240,11 @@ fn Pills(layout: Rc<Layout>) -> impl IntoView {
     view! {
         <g class="pill">
             <rect x=c.x y=c.y width=c.w height=c.h rx="12"></rect>
-            <text x=c.x + c.w / 2.0 y=c.cy() + 4.0 text-anchor="middle">{t!(i18n, controller)}</text>
+            <text x=c.x + c.w / 2.0 y=c.cy() + 4.0 text-anchor="middle">{tr!(i18n, controller)}</text>
         </g>
         <g class="pill">
             <rect x=k.x y=k.y width=k.w height=k.h rx="12"></rect>
-            <text x=k.x + k.w / 2.0 y=k.cy() + 4.0 text-anchor="middle">{t!(i18n, coordinator)}</text>
+            <text x=k.x + k.w / 2.0 y=k.cy() + 4.0 text-anchor="middle">{tr!(i18n, coordinator)}</text>
         </g>
     }
 }
@@ -562,17 +562,17 @@ fn RightBox(kind: RightKind, layout: Rc<Layout>) -> impl IntoView {
 fn Legend() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <ul class="legend" aria-label=move || t_string!(i18n, legend)>
-            <li><span class="sw keys"></span>{t!(i18n, legend_keys)}</li>
-            <li><span class="sw hw"></span>{t!(i18n, legend_hw)}</li>
-            <li><span class="sw leo"></span>{t!(i18n, legend_leo)}</li>
-            <li><span class="sw committed"></span>{t!(i18n, legend_committed)}</li>
-            <li><span class="sw doomed"></span>{t!(i18n, legend_doomed)}</li>
-            <li><span class="dot produce"></span>{t!(i18n, legend_produce)}</li>
-            <li><span class="dot ack"></span>{t!(i18n, legend_ack)}</li>
-            <li><span class="dot fetch"></span>{t!(i18n, legend_fetch)}</li>
-            <li><span class="dot drop">"✕"</span>{t!(i18n, legend_drop)}</li>
-            <li>"★ "{t!(i18n, legend_leader)}" · −n "{t!(i18n, legend_lag)}</li>
+        <ul class="legend" aria-label=tr!(i18n, legend)>
+            <li><span class="sw keys"></span>{tr!(i18n, legend_keys)}</li>
+            <li><span class="sw hw"></span>{tr!(i18n, legend_hw)}</li>
+            <li><span class="sw leo"></span>{tr!(i18n, legend_leo)}</li>
+            <li><span class="sw committed"></span>{tr!(i18n, legend_committed)}</li>
+            <li><span class="sw doomed"></span>{tr!(i18n, legend_doomed)}</li>
+            <li><span class="dot produce"></span>{tr!(i18n, legend_produce)}</li>
+            <li><span class="dot ack"></span>{tr!(i18n, legend_ack)}</li>
+            <li><span class="dot fetch"></span>{tr!(i18n, legend_fetch)}</li>
+            <li><span class="dot drop">"✕"</span>{tr!(i18n, legend_drop)}</li>
+            <li>"★ "{tr!(i18n, legend_leader)}" · −n "{tr!(i18n, legend_lag)}</li>
         </ul>
     }
 }

@@ -21,7 +21,7 @@ pub fn EventLog() -> impl IntoView {
     };
     view! {
         <section class="panel event-log" aria-labelledby="log-title">
-            <h2 id="log-title">{t!(i18n, log_title)}</h2>
+            <h2 id="log-title">{tr!(i18n, log_title)}</h2>
             // Announced while stepping and scrubbing; silent while playing, when it changes
             // every frame and would drown a screen reader.
             <ol role="log" aria-live=move || if state.playing.get() { "off" } else { "polite" } aria-relevant="additions" data-testid="event-log">

@@ -50,9 +50,9 @@ pub fn ExportPanel() -> impl IntoView {
     let copied_key = RwSignal::new(String::new());
     view! {
         <section class="panel export" aria-labelledby="export-title" data-testid="export">
-            <h2 id="export-title">{t!(i18n, ex_title)}</h2>
-            <p class="muted small">{t!(i18n, ex_intro)}</p>
-            <div class="export-tabs" role="tablist" aria-label=move || t_string!(i18n, ex_title)>
+            <h2 id="export-title">{tr!(i18n, ex_title)}</h2>
+            <p class="muted small">{tr!(i18n, ex_intro)}</p>
+            <div class="export-tabs" role="tablist" aria-label=tr!(i18n, ex_title)>
                 {move || {
                     let cur = current().map(|f| f.0).unwrap_or_default();
                     all.get().into_iter().map(|(key, name, owner, _)| {

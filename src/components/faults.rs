@@ -164,7 +164,7 @@ pub fn FaultPanel() -> impl IntoView {
     let list = move || {
         let rows = shape.get();
         if rows.is_empty() {
-            return view! { <p class="muted" data-testid="fault-empty">{t!(i18n, faults_empty)}</p> }.into_any();
+            return view! { <p class="muted" data-testid="fault-empty">{tr!(i18n, faults_empty)}</p> }.into_any();
         }
         view! {
             // Back in time order once the focus leaves the list.
@@ -191,14 +191,14 @@ pub fn FaultPanel() -> impl IntoView {
     };
     view! {
         <section class="panel faults" aria-labelledby="faults-title">
-            <h2 id="faults-title">{t!(i18n, faults_title)}</h2>
-            <p class="muted small">{t!(i18n, faults_intro)}</p>
-            <p class="muted small">{t!(i18n, faults_edit_hint)}</p>
+            <h2 id="faults-title">{tr!(i18n, faults_title)}</h2>
+            <p class="muted small">{tr!(i18n, faults_intro)}</p>
+            <p class="muted small">{tr!(i18n, faults_edit_hint)}</p>
             {list}
             {fault_error}
             <div class="palette">
                 <label>
-                    <span>{t!(i18n, fault_kind)}</span>
+                    <span>{tr!(i18n, fault_kind)}</span>
                     <select data-testid="fault-kind" prop:value=move || kind.get() on:change=move |ev| kind.set(event_target_value(&ev))>
                         {KINDS.iter().map(|k| view! { <option value=*k>{move || kind_name(k)}</option> }).collect_view()}
                     </select>
@@ -210,12 +210,12 @@ pub fn FaultPanel() -> impl IntoView {
                     let target_field = match n {
                         Needs::Nothing => None,
                         Needs::Message | Needs::MessageMs => Some(view! {
-                            <label><span>{t!(i18n, fault_message)}</span>
+                            <label><span>{tr!(i18n, fault_message)}</span>
                                 <input type="text" data-testid="fault-target" placeholder="p1-0" prop:value=move || target.get()
                                     on:input=move |ev| target.set(event_target_value(&ev)) /></label>
                         }.into_any()),
                         _ => Some(view! {
-                            <label><span>{t!(i18n, fault_target)}</span>
+                            <label><span>{tr!(i18n, fault_target)}</span>
                                 <select data-testid="fault-target" on:change=move |ev| target.set(event_target_value(&ev))>
                                     {opts.iter().map(|o| view! { <option value=o.clone() selected=*o == target.get_untracked()>{o.clone()}</option> }).collect_view()}
                                 </select></label>
@@ -232,12 +232,12 @@ pub fn FaultPanel() -> impl IntoView {
                     view! { {target_field} {number_field} }
                 }}
                 <label>
-                    <span>{t!(i18n, fault_at)}</span>
+                    <span>{tr!(i18n, fault_at)}</span>
                     <input type="number" min="0" data-testid="fault-at"
                         prop:value=move || at.get().unwrap_or_else(|| state.t.get().round() as u64).to_string()
                         on:input=move |ev| at.set(event_target_value(&ev).parse().ok()) />
                 </label>
-                <button class="primary" data-testid="fault-add" on:click=add>{t!(i18n, fault_add)}</button>
+                <button class="primary" data-testid="fault-add" on:click=add>{tr!(i18n, fault_add)}</button>
             </div>
         </section>
     }
@@ -276,7 +276,7 @@ fn FaultRow(index: usize, name: &'static str, args: String) -> impl IntoView {
             </label>
             <span class="fault-kind"><code>{name}</code></span>
             <span class="fault-args">{args}</span>
-            <button class="time-link" data-testid="fault-seek" title=move || t_string!(i18n, fault_go_to)
+            <button class="time-link" data-testid="fault-seek" title=tr!(i18n, fault_go_to)
                 on:click=move |_| { state.playing.set(false); state.seek(at() as f64) }>
                 {move || crate::story::secs(i18n.get_locale(), at() as f64)}
             </button>

@@ -67,14 +67,14 @@ pub fn Header() -> impl IntoView {
                     <path d="M9 25 16 7l7 18M11.6 19h8.8" fill="none" stroke="#fff" stroke-width="3" stroke-linecap="round" stroke-linejoin="round"></path>
                 </svg>
                 <div>
-                    <h1 class="app-title" data-testid="app-title">{t!(i18n, app_title)}</h1>
-                    <p class="app-tagline" data-testid="app-tagline">{t!(i18n, tagline)}</p>
+                    <h1 class="app-title" data-testid="app-title">{tr!(i18n, app_title)}</h1>
+                    <p class="app-tagline" data-testid="app-tagline">{tr!(i18n, tagline)}</p>
                 </div>
             </div>
             <crate::components::lessons::ModeTabs />
             <div class="header-tools">
                 <label class="preset">
-                    <span>{t!(i18n, try_scenario)}</span>
+                    <span>{tr!(i18n, try_scenario)}</span>
                     <select data-testid="preset" on:change=move |ev| {
                         let id = event_target_value(&ev);
                         if let Some(s) = crate::presets::get(&id) {
@@ -91,12 +91,12 @@ pub fn Header() -> impl IntoView {
                         use wasm_bindgen::JsCast;
                         if let Some(sel) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) { sel.set_value("") }
                     }>
-                        <option value="" selected>{t!(i18n, pick_scenario)}</option>
+                        <option value="" selected>{tr!(i18n, pick_scenario)}</option>
                         {crate::presets::PRESETS.iter().map(|(id, _)| view! { <option value=*id>{move || preset_title(i18n, id)}</option> }).collect_view()}
                     </select>
                 </label>
                 <label class="locale">
-                    <span class="sr-only">{t!(i18n, language)}</span>
+                    <span class="sr-only">{tr!(i18n, language)}</span>
                     <svg class="globe" viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="9"></circle><path d="M3 12h18M12 3c2.5 2.7 3.7 5.7 3.7 9s-1.2 6.3-3.7 9c-2.5-2.7-3.7-5.7-3.7-9S9.5 5.7 12 3z"></path></svg>
                     <select data-testid="locale" on:change=on_locale prop:value=move || i18n.get_locale().as_str()>
                         <option value="en">"English"</option>
@@ -104,9 +104,9 @@ pub fn Header() -> impl IntoView {
                     </select>
                 </label>
                 <button class="help-button" data-testid="help" aria-keyshortcuts="?" on:click=move |_| state.help.update(|h| *h = !*h)
-                    title=move || t_string!(i18n, help_title)>
+                    title=tr!(i18n, help_title)>
                     "?"
-                    <span class="sr-only">{t!(i18n, help_title)}</span>
+                    <span class="sr-only">{tr!(i18n, help_title)}</span>
                 </button>
             </div>
         </header>

@@ -12,26 +12,26 @@ pub fn HelpDialog() -> impl IntoView {
         <Show when=move || state.help.get()>
             <div class="dialog-backdrop" on:click=move |_| state.help.set(false)></div>
             <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="help-title" data-testid="help-dialog">
-                <h2 id="help-title">{t!(i18n, help_title)}</h2>
-                <h3>{t!(i18n, help_break_title)}</h3>
+                <h2 id="help-title">{tr!(i18n, help_title)}</h2>
+                <h3>{tr!(i18n, help_break_title)}</h3>
                 <ol>
-                    <li>{t!(i18n, help_break_1)}</li>
-                    <li>{t!(i18n, help_break_2)}</li>
-                    <li>{t!(i18n, help_break_3)}</li>
-                    <li>{t!(i18n, help_break_4)}</li>
+                    <li>{tr!(i18n, help_break_1)}</li>
+                    <li>{tr!(i18n, help_break_2)}</li>
+                    <li>{tr!(i18n, help_break_3)}</li>
+                    <li>{tr!(i18n, help_break_4)}</li>
                 </ol>
-                <h3>{t!(i18n, help_keys_title)}</h3>
+                <h3>{tr!(i18n, help_keys_title)}</h3>
                 <dl class="keys">
-                    <dt><kbd>"Space"</kbd></dt><dd>{t!(i18n, key_space)}</dd>
-                    <dt><kbd>"→"</kbd>" / "<kbd>"←"</kbd></dt><dd>{t!(i18n, key_arrows)}</dd>
-                    <dt><kbd>"Shift"</kbd>"+"<kbd>"→"</kbd></dt><dd>{t!(i18n, key_shift_arrows)}</dd>
-                    <dt><kbd>"▼"</kbd>" "<kbd>"→"</kbd>" / "<kbd>"←"</kbd></dt><dd>{t!(i18n, key_fault_handle)}</dd>
-                    <dt><kbd>"N"</kbd></dt><dd>{t!(i18n, key_n)}</dd>
-                    <dt><kbd>"Home"</kbd>" / "<kbd>"End"</kbd></dt><dd>{t!(i18n, key_home_end)}</dd>
-                    <dt><kbd>"+"</kbd>" / "<kbd>"−"</kbd></dt><dd>{t!(i18n, key_speed)}</dd>
-                    <dt><kbd>"?"</kbd></dt><dd>{t!(i18n, key_help)}</dd>
+                    <dt><kbd>"Space"</kbd></dt><dd>{tr!(i18n, key_space)}</dd>
+                    <dt><kbd>"→"</kbd>" / "<kbd>"←"</kbd></dt><dd>{tr!(i18n, key_arrows)}</dd>
+                    <dt><kbd>"Shift"</kbd>"+"<kbd>"→"</kbd></dt><dd>{tr!(i18n, key_shift_arrows)}</dd>
+                    <dt><kbd>"▼"</kbd>" "<kbd>"→"</kbd>" / "<kbd>"←"</kbd></dt><dd>{tr!(i18n, key_fault_handle)}</dd>
+                    <dt><kbd>"N"</kbd></dt><dd>{tr!(i18n, key_n)}</dd>
+                    <dt><kbd>"Home"</kbd>" / "<kbd>"End"</kbd></dt><dd>{tr!(i18n, key_home_end)}</dd>
+                    <dt><kbd>"+"</kbd>" / "<kbd>"−"</kbd></dt><dd>{tr!(i18n, key_speed)}</dd>
+                    <dt><kbd>"?"</kbd></dt><dd>{tr!(i18n, key_help)}</dd>
                 </dl>
-                <button class="primary" on:click=move |_| state.help.set(false) autofocus>{t!(i18n, close)}</button>
+                <button class="primary" on:click=move |_| state.help.set(false) autofocus>{tr!(i18n, close)}</button>
             </div>
         </Show>
     }

@@ -104,13 +104,13 @@ pub fn ModeTabs() -> impl IntoView {
         format!("{done}/{total}")
     };
     view! {
-        <nav class="mode-tabs" aria-label=move || t_string!(i18n, ls_mode_label)>
+        <nav class="mode-tabs" aria-label=tr!(i18n, ls_mode_label)>
             <button data-testid="mode-playground" class:active=move || !lesson_mode() aria-pressed=move || (!lesson_mode()).to_string()
                 on:click=move |_| { if lesson_mode() { leave(state, ls, false) } }>
-                {t!(i18n, ls_tab_playground)}
+                {tr!(i18n, ls_tab_playground)}
             </button>
             <button data-testid="mode-lessons" class:active=lesson_mode aria-pressed=move || lesson_mode().to_string() on:click=to_lessons>
-                {t!(i18n, ls_tab_lessons)}
+                {tr!(i18n, ls_tab_lessons)}
                 <span class="badge" data-testid="lessons-progress">{progress}</span>
             </button>
         </nav>
@@ -128,10 +128,10 @@ pub fn LessonList() -> impl IntoView {
     view! {
         <section class="panel lesson-list" id="lessons" aria-labelledby="lessons-title" data-testid="lesson-list">
             <div class="lesson-list-head">
-                <h2 id="lessons-title">{t!(i18n, ls_list_title)}</h2>
+                <h2 id="lessons-title">{tr!(i18n, ls_list_title)}</h2>
                 <span class="muted small">{move || t_string!(i18n, ls_done_of, done = done_count(), total = lessons::all().len())}</span>
             </div>
-            <p class="muted small">{t!(i18n, ls_list_intro)}</p>
+            <p class="muted small">{tr!(i18n, ls_list_intro)}</p>
             <ol class="lesson-grid">
                 {lessons::all().iter().enumerate().map(|(i, l)| {
                     let id = l.id.clone();
@@ -223,12 +223,12 @@ fn LessonCard(active: Active, met: Memo<bool>, eval: Memo<Option<Result<bool, St
             view! {
                 <p class="lesson-kicker">
                     <span>{move || t_string!(i18n, ls_lesson_n_of, n = l.order, total = total)}</span>
-                    {move || done().then(|| view! { <span class="done-tag">"✓ "{t!(i18n, ls_done)}</span> })}
+                    {move || done().then(|| view! { <span class="done-tag">"✓ "{tr!(i18n, ls_done)}</span> })}
                 </p>
                 <h2 id="lesson-title" data-testid="lesson-title">{move || l.title.get(loc(i18n)).to_string()}</h2>
                 <p class="lesson-story" data-testid="lesson-story">{move || l.story.get(loc(i18n)).to_string()}</p>
                 <div class="lesson-task">
-                    <h3>{t!(i18n, ls_task)}</h3>
+                    <h3>{tr!(i18n, ls_task)}</h3>
                     <p data-testid="lesson-task">{move || l.task.get(loc(i18n)).to_string()}</p>
                 </div>
             }
@@ -239,12 +239,12 @@ fn LessonCard(active: Active, met: Memo<bool>, eval: Memo<Option<Result<bool, St
             let prompt = c.prompt.clone();
             view! {
                 <p class="lesson-kicker">
-                    <span>{t!(i18n, ls_challenge_kicker)}</span>
-                    {move || done().then(|| view! { <span class="done-tag" data-testid="challenge-done">"✓ "{t!(i18n, ls_challenge_done)}</span> })}
+                    <span>{tr!(i18n, ls_challenge_kicker)}</span>
+                    {move || done().then(|| view! { <span class="done-tag" data-testid="challenge-done">"✓ "{tr!(i18n, ls_challenge_done)}</span> })}
                 </p>
                 <h2 id="lesson-title" data-testid="lesson-title">{move || if title.trim().is_empty() { t_string!(i18n, ls_challenge).to_string() } else { title.clone() }}</h2>
                 <div class="lesson-task">
-                    <h3>{t!(i18n, ls_task)}</h3>
+                    <h3>{tr!(i18n, ls_task)}</h3>
                     <p class="challenge-prompt" data-testid="challenge-prompt">{prompt}</p>
                 </div>
             }
@@ -265,9 +265,9 @@ fn LessonCard(active: Active, met: Memo<bool>, eval: Memo<Option<Result<bool, St
             <GoalBox goal=goal_text met=met eval=eval />
             <Celebration met=met index=index />
             <div class="lesson-controls">
-                <h3>{t!(i18n, ls_controls)}</h3>
+                <h3>{tr!(i18n, ls_controls)}</h3>
                 {if controls.is_empty() {
-                    view! { <p class="muted small">{t!(i18n, ls_no_controls)}</p> }.into_any()
+                    view! { <p class="muted small">{tr!(i18n, ls_no_controls)}</p> }.into_any()
                 } else {
                     view! {
                         <div class="setting-grid">
@@ -279,8 +279,8 @@ fn LessonCard(active: Active, met: Memo<bool>, eval: Memo<Option<Result<bool, St
             </div>
             <LessonFaults original=story_faults removable=removable />
             <details class="fixed-settings">
-                <summary>{t!(i18n, ls_fixed)}</summary>
-                <p class="muted small">{t!(i18n, ls_fixed_intro)}</p>
+                <summary>{tr!(i18n, ls_fixed)}</summary>
+                <p class="muted small">{tr!(i18n, ls_fixed_intro)}</p>
                 {move || {
                     let list = state.draft.with(|s| lessons::fixed_settings(s, &fixed_skip));
                     view! {
@@ -314,7 +314,7 @@ fn GoalBox(goal: String, met: Memo<bool>, eval: Memo<Option<Result<bool, String>
     let several = clauses.len() > 1;
     view! {
         <div class="goal" class:met=move || met.get()>
-            <h3>{t!(i18n, ls_goal)}</h3>
+            <h3>{tr!(i18n, ls_goal)}</h3>
             <ul class="goal-clauses">
                 {clauses.into_iter().map(|c| {
                     let c2 = c.clone();
@@ -380,7 +380,7 @@ fn Celebration(met: Memo<bool>, index: Option<usize>) -> impl IntoView {
         <Show when=show>
             <div class="celebrate" role="status" data-testid="lesson-complete">
                 <button class="celebrate-close" data-testid="celebrate-close" on:click=move |_| ls.celebrate.set(0)
-                    aria-label=move || t_string!(i18n, close)>"✕"</button>
+                    aria-label=tr!(i18n, close)>"✕"</button>
                 <div class="confetti" aria-hidden="true">
                     {(0..14).map(|i| view! { <span style=format!("--i:{i}")></span> }).collect_view()}
                 </div>
@@ -390,12 +390,12 @@ fn Celebration(met: Memo<bool>, index: Option<usize>) -> impl IntoView {
                     </svg>
                     {move || if index.is_some() { t_string!(i18n, ls_complete) } else { t_string!(i18n, ls_challenge_complete) }}
                 </p>
-                {index.is_none().then(|| view! { <p class="small">{t!(i18n, ls_challenge_saved)}</p> })}
+                {index.is_none().then(|| view! { <p class="small">{tr!(i18n, ls_challenge_saved)}</p> })}
                 {index.map(|i| view! {
                     <p class="small">{move || t_string!(i18n, ls_saved, done = done_count(), total = total)}</p>
                     {(i + 1 < total).then(|| view! {
                         <button class="primary" data-testid="celebrate-next" on:click=move |_| open(state, ls, Active::Lesson(i + 1))>
-                            {t!(i18n, ls_next)}" →"
+                            {tr!(i18n, ls_next)}" →"
                         </button>
                     })}
                 })}
@@ -429,9 +429,9 @@ fn LessonError() -> impl IntoView {
         }
         Some(view! {
             <div class="config-error general" role="alert" data-testid="config-error">
-                <strong>{t!(i18n, kafka_refuses)}</strong>" "
+                <strong>{tr!(i18n, kafka_refuses)}</strong>" "
                 <span data-testid="config-error-message">{e.to_string()}</span>
-                " "<span class="muted">{t!(i18n, last_valid_run_kept)}</span>
+                " "<span class="muted">{tr!(i18n, last_valid_run_kept)}</span>
             </div>
         })
     }
@@ -464,9 +464,9 @@ fn LessonFaults(original: Vec<Fault>, removable: Vec<String>) -> impl IntoView {
         let removable = removable.clone();
         view! {
             <div class="lesson-faults">
-                <h3>{t!(i18n, ls_faults)}</h3>
+                <h3>{tr!(i18n, ls_faults)}</h3>
                 {if original.is_empty() {
-                    view! { <p class="muted small">{t!(i18n, ls_faults_none)}</p> }.into_any()
+                    view! { <p class="muted small">{tr!(i18n, ls_faults_none)}</p> }.into_any()
                 } else {
                     view! {
                         <ol class="fault-list">
@@ -489,15 +489,15 @@ fn LessonFaults(original: Vec<Fault>, removable: Vec<String>) -> impl IntoView {
                                             <button class="remove" data-testid="lesson-fault-remove" data-kind=kind
                                                 on:click=move |_| toggle(i, false)
                                                 aria-label=move || t_string!(i18n, ls_fault_remove_label, kind = kind, at = w1.clone()).to_string()>
-                                                <span aria-hidden="true">"✕ "</span>{t!(i18n, ls_fault_remove)}
+                                                <span aria-hidden="true">"✕ "</span>{tr!(i18n, ls_fault_remove)}
                                             </button>
                                         })}
                                         {(can_remove && !here).then(|| view! {
-                                            <span class="sr-only">{t!(i18n, ls_fault_removed)}</span>
+                                            <span class="sr-only">{tr!(i18n, ls_fault_removed)}</span>
                                             <button class="restore" data-testid="lesson-fault-restore" data-kind=kind
                                                 on:click=move |_| toggle(i, true)
                                                 aria-label=move || t_string!(i18n, ls_fault_restore_label, kind = kind, at = w2.clone()).to_string()>
-                                                <span aria-hidden="true">"↶ "</span>{t!(i18n, ls_fault_restore)}
+                                                <span aria-hidden="true">"↶ "</span>{tr!(i18n, ls_fault_restore)}
                                             </button>
                                         })}
                                     </li>
@@ -506,7 +506,7 @@ fn LessonFaults(original: Vec<Fault>, removable: Vec<String>) -> impl IntoView {
                         </ol>
                     }.into_any()
                 }}
-                <p class="muted small">{if any_removable { t!(i18n, ls_faults_removable).into_any() } else { t!(i18n, ls_faults_fixed).into_any() }}</p>
+                <p class="muted small">{if any_removable { tr!(i18n, ls_faults_removable).into_any() } else { tr!(i18n, ls_faults_fixed).into_any() }}</p>
             </div>
         }
     }
@@ -536,7 +536,7 @@ fn Hints(lesson: &'static ackademy_engine::lesson::Lesson) -> impl IntoView {
     let total = lesson.hints.len();
     view! {
         <div class="hints">
-            <h3>{t!(i18n, ls_hints)}</h3>
+            <h3>{tr!(i18n, ls_hints)}</h3>
             <ol>
                 {move || lesson.hints.iter().take(ls.hints.get()).map(|h| view! {
                     <li data-testid="hint">{move || h.get(loc(i18n)).to_string()}</li>
@@ -616,10 +616,10 @@ fn Why(lesson: &'static ackademy_engine::lesson::Lesson, met: Memo<bool>) -> imp
     let visible = move || met.get() || ls.done.with(|d| d.contains(&lesson.id));
     view! {
         <div class="why">
-            <h3>{t!(i18n, ls_why)}</h3>
-            <Show when=visible fallback=move || view! { <p class="muted small" data-testid="why-locked">{t!(i18n, ls_why_locked)}</p> }>
+            <h3>{tr!(i18n, ls_why)}</h3>
+            <Show when=visible fallback=move || view! { <p class="muted small" data-testid="why-locked">{tr!(i18n, ls_why_locked)}</p> }>
                 <p data-testid="lesson-why">{move || lesson.why.get(loc(i18n)).to_string()}</p>
-                <h4>{t!(i18n, ls_sources)}</h4>
+                <h4>{tr!(i18n, ls_sources)}</h4>
                 <ul class="sources" data-testid="lesson-sources">
                     {lesson.sources.iter().map(|u| view! {
                         <li><a href=u.clone() target="_blank" rel="noopener noreferrer">{lessons::source_label(u)}</a></li>
@@ -641,22 +641,22 @@ fn LessonNav(index: Option<usize>, met: Memo<bool>) -> impl IntoView {
         view! {
             <div class="lesson-nav-row">
                 <button data-testid="prev-lesson" disabled={i == 0} on:click=move |_| { if i > 0 { open(state, ls, Active::Lesson(i - 1)) } }>
-                    "← "{t!(i18n, ls_prev)}
+                    "← "{tr!(i18n, ls_prev)}
                 </button>
                 <span class="muted small">{i + 1}" / "{total}</span>
                 <button data-testid="next-lesson" class:primary=move || met.get() disabled={i + 1 >= total}
                     on:click=move |_| { if i + 1 < total { open(state, ls, Active::Lesson(i + 1)) } }>
-                    {t!(i18n, ls_next)}" →"
+                    {tr!(i18n, ls_next)}" →"
                 </button>
             </div>
         }
     });
     view! {
-        <nav class="lesson-nav" aria-label=move || t_string!(i18n, ls_nav_label)>
+        <nav class="lesson-nav" aria-label=tr!(i18n, ls_nav_label)>
             {nav}
             <div class="lesson-nav-row secondary">
-                <button class="link small" data-testid="all-lessons" on:click=move |_| scroll_to_list()>{t!(i18n, ls_all_lessons)}</button>
-                <button class="link small" data-testid="explore" on:click=move |_| leave(state, ls, true)>{t!(i18n, ls_explore)}</button>
+                <button class="link small" data-testid="all-lessons" on:click=move |_| scroll_to_list()>{tr!(i18n, ls_all_lessons)}</button>
+                <button class="link small" data-testid="explore" on:click=move |_| leave(state, ls, true)>{tr!(i18n, ls_explore)}</button>
             </div>
         </nav>
     }

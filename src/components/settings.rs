@@ -74,8 +74,8 @@ pub fn SettingsPanel() -> impl IntoView {
     });
     view! {
         <section class="panel settings" aria-labelledby="settings-title">
-            <h2 id="settings-title">{t!(i18n, settings_title)}</h2>
-            <p class="muted small">{t!(i18n, settings_intro)}</p>
+            <h2 id="settings-title">{tr!(i18n, settings_title)}</h2>
+            <p class="muted small">{tr!(i18n, settings_intro)}</p>
             <GeneralError />
             {move || owners.get().into_iter().map(|(o, id)| view! { <OwnerSettings owner=o id=id /> }).collect_view()}
         </section>
@@ -96,12 +96,12 @@ fn GeneralError() -> impl IntoView {
         // SettingControl), here otherwise.
         Some(view! {
             <div class="config-error general" role="alert" data-testid="config-error">
-                <strong>{t!(i18n, kafka_refuses)}</strong>" "
+                <strong>{tr!(i18n, kafka_refuses)}</strong>" "
                 {match target {
-                    Some((o, p)) => view! { <span>{t!(i18n, see_control)}" "<code>{o}" · "{p}</code></span> }.into_any(),
+                    Some((o, p)) => view! { <span>{tr!(i18n, see_control)}" "<code>{o}" · "{p}</code></span> }.into_any(),
                     None => view! { <span data-testid="config-error-message">{e.to_string()}</span> }.into_any(),
                 }}
-                " "<span class="muted">{t!(i18n, last_valid_run_kept)}</span>
+                " "<span class="muted">{tr!(i18n, last_valid_run_kept)}</span>
             </div>
         })
     }
@@ -226,7 +226,7 @@ pub fn SettingControl(owner: Owner, id: String, setting: Setting, #[prop(optiona
             </label>
             <div class="control-row">
                 {control}
-                <button class="unset" title=move || t_string!(i18n, use_default) aria-label=move || format!("{}: {prop}", t_string!(i18n, use_default))
+                <button class="unset" title=tr!(i18n, use_default) aria-label=move || format!("{}: {prop}", t_string!(i18n, use_default))
                     on:click=move |_| set(None) disabled=move || !is_set()>"↺"</button>
             </div>
             <p class="help">

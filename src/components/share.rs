@@ -38,9 +38,9 @@ pub fn SharePanel() -> impl IntoView {
     };
     view! {
         <section class="panel share" aria-labelledby="share-title">
-            <h2 id="share-title">{t!(i18n, share_title)}</h2>
+            <h2 id="share-title">{tr!(i18n, share_title)}</h2>
             <div class="share-row">
-                <input type="text" readonly data-testid="share-link" aria-label=move || t_string!(i18n, share_link)
+                <input type="text" readonly data-testid="share-link" aria-label=tr!(i18n, share_link)
                     prop:value=link.clone() on:focus=move |ev| {
                         use wasm_bindgen::JsCast;
                         if let Some(i) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) { i.select() }
@@ -49,19 +49,19 @@ pub fn SharePanel() -> impl IntoView {
                     {move || if copied.get() { t_string!(i18n, copied) } else { t_string!(i18n, copy_link) }}
                 </button>
             </div>
-            <p class="muted small">{t!(i18n, share_hint)}" "<span data-testid="share-length">{ let link = link.clone(); move || link().len() }</span>" "{t!(i18n, characters)}</p>
+            <p class="muted small">{tr!(i18n, share_hint)}" "<span data-testid="share-length">{ let link = link.clone(); move || link().len() }</span>" "{tr!(i18n, characters)}</p>
             <div class="share-actions">
                 <button on:click=move |_| {
                     if !show_json.get_untracked() { json.set(state.scenario.with_untracked(|s| serde_json::to_string_pretty(s).unwrap_or_default())); }
                     show_json.update(|v| *v = !*v);
-                } aria-expanded=move || show_json.get().to_string() data-testid="toggle-json">{t!(i18n, scenario_json)}</button>
-                <button data-testid="load-default" on:click=move |_| { let _ = state.load(crate::defaults::scenario()); }>{t!(i18n, load_default)}</button>
+                } aria-expanded=move || show_json.get().to_string() data-testid="toggle-json">{tr!(i18n, scenario_json)}</button>
+                <button data-testid="load-default" on:click=move |_| { let _ = state.load(crate::defaults::scenario()); }>{tr!(i18n, load_default)}</button>
             </div>
             <Show when=move || show_json.get()>
-                <label class="sr-only" for="scenario-json">{t!(i18n, scenario_json)}</label>
+                <label class="sr-only" for="scenario-json">{tr!(i18n, scenario_json)}</label>
                 <textarea id="scenario-json" data-testid="scenario-json" spellcheck="false" rows="14"
                     prop:value=move || json.get() on:input=move |ev| json.set(event_target_value(&ev))></textarea>
-                <button class="primary" data-testid="apply-json" on:click=apply_json>{t!(i18n, apply_json)}</button>
+                <button class="primary" data-testid="apply-json" on:click=apply_json>{tr!(i18n, apply_json)}</button>
                 {move || json_error.get().map(|e| view! { <p class="setting-error" role="alert" data-testid="json-error">{e}</p> })}
             </Show>
         </section>

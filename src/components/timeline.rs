@@ -114,11 +114,11 @@ pub fn Timeline() -> impl IntoView {
     };
     let progress = move || format!("--progress: {:.3}%", state.t.get() / end() as f64 * 100.0);
     view! {
-        <div class="timeline" role="group" aria-label=move || t_string!(i18n, timeline)>
+        <div class="timeline" role="group" aria-label=tr!(i18n, timeline)>
             <div class="transport">
                 <button data-testid="reset" on:click=move |_| { state.playing.set(false); state.seek(0.0); }
-                    title=move || t_string!(i18n, reset_title) aria-keyshortcuts="Home">
-                    <span aria-hidden="true">"⇤ "</span>{t!(i18n, reset)}
+                    title=tr!(i18n, reset_title) aria-keyshortcuts="Home">
+                    <span aria-hidden="true">"⇤ "</span>{tr!(i18n, reset)}
                 </button>
                 <button data-testid="play" class="primary" class:active=move || state.playing.get()
                     on:click=move |_| {
@@ -126,24 +126,24 @@ pub fn Timeline() -> impl IntoView {
                         state.playing.set(true);
                     }
                     aria-pressed=move || state.playing.get().to_string() aria-keyshortcuts="Space">
-                    <span aria-hidden="true">"▶ "</span>{t!(i18n, play)}
+                    <span aria-hidden="true">"▶ "</span>{tr!(i18n, play)}
                 </button>
                 <button data-testid="pause" class:active=move || !state.playing.get() on:click=move |_| state.playing.set(false)
                     aria-keyshortcuts="Space">
-                    <span aria-hidden="true" class="pause-glyph">"❚❚ "</span>{t!(i18n, pause)}
+                    <span aria-hidden="true" class="pause-glyph">"❚❚ "</span>{tr!(i18n, pause)}
                 </button>
-                <button data-testid="step" on:click=move |_| state.step() title=move || t_string!(i18n, step_title) aria-keyshortcuts="ArrowRight">
-                    {t!(i18n, step)}<span aria-hidden="true">" ›"</span>
+                <button data-testid="step" on:click=move |_| state.step() title=tr!(i18n, step_title) aria-keyshortcuts="ArrowRight">
+                    {tr!(i18n, step)}<span aria-hidden="true">" ›"</span>
                 </button>
                 <button data-testid="run-to-end" on:click=move |_| { state.playing.set(false); state.seek(state.end()); } aria-keyshortcuts="End">
-                    {t!(i18n, run_to_end)}<span aria-hidden="true">" ⇥"</span>
+                    {tr!(i18n, run_to_end)}<span aria-hidden="true">" ⇥"</span>
                 </button>
                 <button data-testid="next-anomaly" class="warn" on:click=move |_| state.next_anomaly() aria-keyshortcuts="N"
                     disabled=move || state.run.with(|r| r.next_anomaly(state.t.get() as u64).is_none())>
-                    <span aria-hidden="true">"⚠ "</span>{t!(i18n, next_anomaly)}
+                    <span aria-hidden="true">"⚠ "</span>{tr!(i18n, next_anomaly)}
                 </button>
                 <label class="speed">
-                    <span>{t!(i18n, speed)}</span>
+                    <span>{tr!(i18n, speed)}</span>
                     <input type="range" data-testid="speed" min=MIN_SPEED_EXP max=MAX_SPEED_EXP step="0.05"
                         prop:value=move || state.speed_exp.get().to_string()
                         on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<f64>() { state.speed_exp.set(v) } }
@@ -155,17 +155,17 @@ pub fn Timeline() -> impl IntoView {
             <FaultHandles />
             <div class="scrub" style=progress>
                 <input type="range" data-testid="scrubber" min="0" max=move || end().to_string() step="1"
-                    aria-label=move || t_string!(i18n, scrub_label)
+                    aria-label=tr!(i18n, scrub_label)
                     aria-valuetext=move || crate::story::secs(i18n.get_locale(), state.t.get())
                     prop:value=move || (state.t.get().round() as u64).to_string()
                     on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<f64>() { state.playing.set(false); state.seek(v) } } />
                 <div class="marks" aria-hidden="true">{marks}</div>
             </div>
             <p class="mark-legend">
-                <span class="mark-key fault"></span>{t!(i18n, mark_fault)}
-                <span class="mark-key election"></span>{t!(i18n, mark_election)}
-                <span class="mark-key anomaly"></span>{t!(i18n, mark_anomaly)}
-                <span class="keys-hint">{t!(i18n, keys_hint)}</span>
+                <span class="mark-key fault"></span>{tr!(i18n, mark_fault)}
+                <span class="mark-key election"></span>{tr!(i18n, mark_election)}
+                <span class="mark-key anomaly"></span>{tr!(i18n, mark_anomaly)}
+                <span class="keys-hint">{tr!(i18n, keys_hint)}</span>
             </p>
         </div>
     }
@@ -225,7 +225,7 @@ fn FaultHandle(index: usize, track: NodeRef<leptos::html::Div>, frozen_end: RwSi
     view! {
         <button class="fault-handle" data-testid="fault-handle" role="slider" style=left
             aria-label=move || t_string!(i18n, fault_time_of, fault = what()).to_string()
-            title=move || t_string!(i18n, fault_drag)
+            title=tr!(i18n, fault_drag)
             aria-valuemin="0" aria-valuemax=ackademy_engine::validate::limits::MAX_TIME_MS
             aria-valuenow=at
             aria-valuetext=move || crate::story::secs(i18n.get_locale(), at() as f64)

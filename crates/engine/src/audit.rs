@@ -163,7 +163,7 @@ impl RebuiltLog {
                 None => {}
             }
         }
-        let still_open = open.into_values().flatten().collect();
+        let still_open = crate::sort::btree_set(open.into_values().flatten());
         (aborted, still_open)
     }
 }
@@ -358,7 +358,7 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
     let mut stored_at: Vec<u64> = vec![u64::MAX; n];
     let mut seen_at: Vec<u64> = vec![u64::MAX; n];
     let encode = |tp: Tp, off: u64| ((tp.partition as u64) << 48) | off;
-    let topics: BTreeSet<u16> = final_logs.keys().map(|tp| tp.topic).chain(read_list.iter().map(|r| r.0.topic)).collect();
+    let topics: BTreeSet<u16> = crate::sort::btree_set(final_logs.keys().map(|tp| tp.topic).chain(read_list.iter().map(|r| r.0.topic)));
     for topic in topics {
         let mut touched: Vec<usize> = Vec::new();
         let range = Tp { topic, partition: 0 }..=Tp { topic, partition: u16::MAX };

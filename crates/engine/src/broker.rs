@@ -137,7 +137,7 @@ impl Sim {
         // The host closes every connection of the dead process: peers notice at once.
         let mut notify: Vec<Node> = pending.into_iter().chain(parked).collect();
         notify.extend(self.clients_connected_to(b));
-        notify.sort();
+        crate::sort::ascending(&mut notify);
         notify.dedup();
         for n in notify {
             self.send(Node::Broker(b), n, Msg::Disconnected);
@@ -715,7 +715,7 @@ impl Sim {
                 isr.push(a);
             }
         }
-        isr.sort();
+        crate::sort::ascending(&mut isr);
         ls.pending = Some(isr.clone());
         ls.pending_is_expand = add.is_some();
         let partition_epoch = ls.partition_epoch;

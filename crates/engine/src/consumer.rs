@@ -577,7 +577,7 @@ impl Sim {
                 i.generation = generation;
                 i.assignment = partitions.clone();
                 i.phase = Phase::Positioning;
-                i.unpositioned = partitions.iter().copied().collect();
+                i.unpositioned = crate::sort::btree_set(partitions.iter().copied());
                 i.waiting = false;
                 self.record(Kind::Assign { c, inst, generation, partitions: partitions.clone() });
                 self.send(me, Node::Coordinator, Msg::OffsetFetch { group, partitions });
@@ -751,7 +751,7 @@ impl Sim {
             return;
         }
         let mut aborted: Vec<(i64, u64)> = resp.aborted.clone();
-        aborted.sort_by_key(|a| a.1);
+        crate::sort::by_key(&mut aborted, |a| a.1);
         let mut active: BTreeSet<i64> = BTreeSet::new();
         let mut next = resp.offset;
         let buf = i.buffers.entry(tp).or_default();

@@ -85,7 +85,8 @@ pub struct Lesson {
 }
 
 pub fn parse_lesson(json: &str) -> Result<Lesson, String> {
-    serde_json::from_str(json).map_err(|e| e.to_string())
+    // As `serde_json::from_str`, through the scenario's one reader (smaller wasm).
+    crate::validate::from_json(json).map_err(|e| e.to_string())
 }
 
 /// Applies solution steps to a scenario.

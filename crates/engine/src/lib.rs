@@ -28,6 +28,7 @@ pub mod replica;
 pub mod rng;
 pub mod scenario;
 pub mod settings;
+pub mod sort;
 pub mod sim;
 pub mod trace;
 pub mod trace_hash;

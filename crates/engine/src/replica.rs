@@ -71,12 +71,13 @@ impl Replica {
             let leo = self.log.end_offset();
             self.log.epochs.push((state.leader_epoch, leo));
         }
-        let followers = state
-            .replicas
-            .iter()
-            .filter(|&&r| Some(r) != state.leader)
-            .map(|&r| (r, FollowerState { leo: 0, last_caught_up: now, last_fetch_leader_leo: 0, last_fetch_time: now }))
-            .collect();
+        let followers = crate::sort::btree_map(
+            state
+                .replicas
+                .iter()
+                .filter(|&&r| Some(r) != state.leader)
+                .map(|&r| (r, FollowerState { leo: 0, last_caught_up: now, last_fetch_leader_leo: 0, last_fetch_time: now })),
+        );
         self.role = Role::Leader(LeaderState {
             replicas: state.replicas.clone(),
             isr: state.isr.clone(),

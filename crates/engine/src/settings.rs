@@ -9,8 +9,26 @@
 //! to Kafka's default).
 
 use crate::scenario::{Acks, CommitMode, Guarantee, IsolationLevel, OffsetReset, Processing, Scenario};
-use serde::de::DeserializeOwned;
+use serde::de::value::StrDeserializer;
+use serde::Deserialize;
 use serde_json::Value;
+
+/// The scenario as a JSON value. Written as text and read back rather than with
+/// `serde_json::to_value`, and read back from text rather than with `from_value`: the wasm
+/// then holds one writer and one reader of a scenario, not one per way (same values).
+fn to_json(s: &Scenario) -> Result<Value, String> {
+    let text = serde_json::to_string(s).map_err(|e| e.to_string())?;
+    serde_json::from_str(&text).map_err(|e| e.to_string())
+}
+
+fn from_json(v: &Value) -> Result<Scenario, String> {
+    crate::validate::from_json(&v.to_string()).map_err(|e| crate::validate::message_only(&e))
+}
+
+/// Reads a Kafka spelling (`acks`, `isolation.level`, ...) from a control's string.
+fn spelled<'a, T: Deserialize<'a>>(value: &'a str) -> Result<T, String> {
+    T::deserialize(StrDeserializer::<serde_json::Error>::new(value)).map_err(|e| e.to_string())
+}
 
 /// Who owns a setting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,7 +101,7 @@ pub const PROCESSOR: &[&str] = &["processing_ms", "processing.guarantee", "commi
 
 /// The value of a setting as set in the scenario (`None` when absent: Kafka's default).
 pub fn get(s: &Scenario, config: &str, owner: &str) -> Option<String> {
-    let v = serde_json::to_value(s).ok()?;
+    let v = to_json(s).ok()?;
     let path = json_path(s, config, owner)?;
     let mut cur = &v;
     for seg in &path {
@@ -103,7 +121,7 @@ pub fn get(s: &Scenario, config: &str, owner: &str) -> Option<String> {
 /// type here; Kafka's rules are checked when the scenario is resolved.
 pub fn set(s: &mut Scenario, config: &str, owner: &str, value: &str) -> Result<(), String> {
     let path = json_path(s, config, owner).ok_or_else(|| format!("no setting {config} for {owner}"))?;
-    let mut v = serde_json::to_value(&*s).map_err(|e| e.to_string())?;
+    let mut v = to_json(s)?;
     let new = if value.is_empty() { Value::Null } else { typed(config, value)? };
     let mut cur = &mut v;
     for (k, seg) in path.iter().enumerate() {
@@ -130,12 +148,8 @@ pub fn set(s: &mut Scenario, config: &str, owner: &str, value: &str) -> Result<(
             Seg::Index(i) => cur.get_mut(*i).ok_or("index out of range")?,
         };
     }
-    *s = from_value(v)?;
+    *s = from_json(&v)?;
     Ok(())
-}
-
-fn from_value<T: DeserializeOwned>(v: Value) -> Result<T, String> {
-    serde_json::from_value(v).map_err(|e| e.to_string())
 }
 
 /// Parses a control's string into the JSON type the scenario expects.
@@ -144,27 +158,27 @@ fn typed(config: &str, value: &str) -> Result<Value, String> {
     let check = |ok: bool| if ok { Ok(quoted()) } else { Err(format!("{config}: unexpected value {value:?}")) };
     match config {
         "acks" => {
-            let _: Acks = from_value(quoted())?;
+            let _: Acks = spelled(value)?;
             Ok(quoted())
         }
         "processing" => {
-            let _: Processing = from_value(quoted())?;
+            let _: Processing = spelled(value)?;
             Ok(quoted())
         }
         "commit" => {
-            let _: CommitMode = from_value(quoted())?;
+            let _: CommitMode = spelled(value)?;
             Ok(quoted())
         }
         "isolation.level" => {
-            let _: IsolationLevel = from_value(quoted())?;
+            let _: IsolationLevel = spelled(value)?;
             Ok(quoted())
         }
         "auto.offset.reset" => {
-            let _: OffsetReset = from_value(quoted())?;
+            let _: OffsetReset = spelled(value)?;
             Ok(quoted())
         }
         "processing.guarantee" => {
-            let _: Guarantee = from_value(quoted())?;
+            let _: Guarantee = spelled(value)?;
             Ok(quoted())
         }
         "transactional.id" | "dlq" => check(!value.is_empty()),

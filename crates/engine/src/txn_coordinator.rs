@@ -219,7 +219,7 @@ impl Sim {
     /// PrepareCommit or PrepareAbort is written to the transaction log; markers follow.
     fn begin_end(&mut self, tid: &Rc<str>, commit: bool) {
         let meta = self.txns.get_mut(tid).expect("known");
-        meta.pending = meta.partitions.iter().map(|tp| (*tp, None)).collect();
+        meta.pending = crate::sort::btree_map(meta.partitions.iter().map(|tp| (*tp, None)));
         if !commit {
             meta.offsets.clear();
         }

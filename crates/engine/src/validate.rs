@@ -116,15 +116,48 @@ pub fn parse_scenario(json: &str) -> Result<Scenario, ScenarioError> {
             "empty input, expected a scenario JSON object",
         ));
     }
-    let mut de = serde_json::Deserializer::from_str(json);
-    let scenario: Scenario = match serde_path_to_error::deserialize(&mut de) {
+    let scenario: Scenario = match tracked(json) {
         Ok(s) => s,
-        Err(e) => return Err(json_error(json, e)),
+        Err(Tracked::Path(e)) => return Err(json_error(json, e)),
+        Err(Tracked::Trailing(e)) => return Err(ScenarioError::new("", invalid_json(&e))),
     };
-    de.end()
-        .map_err(|e| ScenarioError::new("", invalid_json(&e)))?;
     check_version(scenario.version)?;
     Ok(scenario)
+}
+
+/// Why [`tracked`] failed: an error with its field path, or characters after the value.
+pub(crate) enum Tracked {
+    Path(serde_path_to_error::Error<serde_json::Error>),
+    Trailing(serde_json::Error),
+}
+
+/// Reads a whole JSON document through `serde_path_to_error`. Every reader of a scenario
+/// (a scenario, a lesson, a changed setting) comes here, so the scenario's reading code is
+/// compiled once, for this one deserializer, instead of once per way of reading it.
+pub(crate) fn tracked<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, Tracked> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(Tracked::Path)?;
+    de.end().map_err(Tracked::Trailing)?;
+    Ok(value)
+}
+
+/// [`tracked`] with serde_json's own error, as `serde_json::from_str` gives it.
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, serde_json::Error> {
+    tracked(json).map_err(|e| match e {
+        Tracked::Path(e) => e.into_inner(),
+        Tracked::Trailing(e) => e,
+    })
+}
+
+/// serde_json's message without its ` at line L column C`: what the error says for a
+/// value that did not come from text (`serde_json::from_value`).
+pub(crate) fn message_only(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    match full.strip_suffix(&suffix) {
+        Some(m) if e.line() != 0 => m.to_string(),
+        _ => full,
+    }
 }
 
 /// Parses and resolves in one step.
@@ -996,7 +1029,7 @@ fn resolve_faults(
             },
         ));
     }
-    faults.sort_by_key(|(_, f)| f.at_ms); // stable: scenario order breaks ties
+    crate::sort::by_key(&mut faults, |(_, f)| f.at_ms); // stable: scenario order breaks ties
 
     // A topic only grows, in time order (KRaft's CreatePartitions wording).
     let mut partitions: Vec<u32> = topics.iter().map(|t| t.partitions).collect();

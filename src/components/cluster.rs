@@ -19,6 +19,10 @@ use std::cell::Cell;
 use std::fmt::Write as _;
 use std::rc::Rc;
 
+/// What the moving parts were last drawn for: time, run generation, canvas width, dark
+/// scheme, reduced motion. Nothing to redraw while it stays the same.
+type Drawn = (f64, u32, f64, bool, bool);
+
 /// The newest instance's state of a producer, consumer or processor.
 pub fn client_state(c: &ClusterState, pick: impl Fn(&Node) -> bool) -> Option<ClientState> {
     c.clients.iter().filter(|(n, _)| pick(n)).last().map(|(_, s)| *s)
@@ -134,7 +138,7 @@ pub fn ClusterView() -> impl IntoView {
     let reduced = use_prefers_reduced_motion();
 
     // One loop: advance playback, then redraw the moving parts when anything they show changed.
-    let drawn: Rc<Cell<(f64, u32, f64, bool, bool)>> = Rc::new(Cell::new((f64::NAN, 0, 0.0, false, false)));
+    let drawn: Rc<Cell<Drawn>> = Rc::new(Cell::new((f64::NAN, 0, 0.0, false, false)));
     let frame_times = draw::FrameStats::install();
     let _ = use_raf_fn(move |args| {
         let t0 = crate::state::now_ms();

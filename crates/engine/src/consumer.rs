@@ -638,15 +638,13 @@ impl Sim {
                     self.q.after(RECONNECT_BACKOFF_MS, Ev::Consumer(c, inst, ConsumerEv::Refetch));
                 }
             }
-            Msg::GroupHeartbeatResp { error } => {
-                if error.is_some() {
-                    let i = self.cinst(c, inst);
-                    if i.phase != Phase::Joining {
-                        i.needs_rejoin = true;
-                        let idle = !i.processing && !i.committing;
-                        if idle {
-                            self.schedule_poll(c, inst, 0);
-                        }
+            Msg::GroupHeartbeatResp { error: Some(_) } => {
+                let i = self.cinst(c, inst);
+                if i.phase != Phase::Joining {
+                    i.needs_rejoin = true;
+                    let idle = !i.processing && !i.committing;
+                    if idle {
+                        self.schedule_poll(c, inst, 0);
                     }
                 }
             }

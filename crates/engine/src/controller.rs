@@ -157,12 +157,12 @@ impl Sim {
             let mut st = self.controller.parts[&tp].clone();
             if st.leader.is_none() {
                 let (leader, unclean) = self.elect(&st, None);
-                if leader.is_some() {
+                if let Some(l) = leader {
                     st.leader = leader;
                     st.leader_epoch += 1;
                     st.partition_epoch += 1;
                     if unclean {
-                        st.isr = vec![leader.expect("elected")];
+                        st.isr = vec![l];
                     }
                     self.commit_state(tp, st, unclean);
                     continue;

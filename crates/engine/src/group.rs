@@ -149,7 +149,8 @@ impl Sim {
                 self.send(Node::Coordinator, from, Msg::GroupHeartbeatResp { error });
             }
             Msg::LeaveGroup { group } => {
-                if self.groups[group as usize].members.remove(&from).is_some() {
+                let was_member = self.groups[group as usize].members.remove(&from).is_some();
+                if was_member {
                     self.start_rebalance(group);
                 }
             }

@@ -15,6 +15,10 @@ use crate::types::{BrokerId, MsgId, Node, Tp};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
+/// Consumer offsets sent with a transaction (`sendOffsetsToTransaction`): group, generation
+/// and the next offset to read per partition.
+pub type TxnOffsets = (u16, u32, Vec<(Tp, u64)>);
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TxnPhase {
     FindingCoordinator,
@@ -43,7 +47,7 @@ pub struct TxnClient {
     /// The application (or processor) asked to commit.
     pub commit_requested: bool,
     /// Consumer offsets to commit with the transaction: (group, generation, offsets).
-    pub pending_offsets: Option<(u16, u32, Vec<(Tp, u64)>)>,
+    pub pending_offsets: Option<TxnOffsets>,
     pub offsets_sent: bool,
     pub offsets_done: bool,
     pub end_sent: bool,
@@ -182,7 +186,7 @@ impl Sim {
     }
 
     /// Processor: `sendOffsetsToTransaction` then `commitTransaction`.
-    pub fn txn_commit_with_offsets(&mut self, p: u16, inst: u16, offsets: Option<(u16, u32, Vec<(Tp, u64)>)>) {
+    pub fn txn_commit_with_offsets(&mut self, p: u16, inst: u16, offsets: Option<TxnOffsets>) {
         let t = self.txn(p, inst);
         if t.phase != TxnPhase::InTxn {
             return;

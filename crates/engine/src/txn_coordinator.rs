@@ -73,7 +73,7 @@ impl Sim {
     /// partition (replication factor min(3, brokers)).
     pub fn txn_coordinator_for(&self, tid: &str) -> Option<BrokerId> {
         let n = self.cfg.cluster.brokers;
-        let part = (java_hash(tid).unsigned_abs() % TXN_LOG_PARTITIONS as u32) as u32;
+        let part = java_hash(tid).unsigned_abs() % TXN_LOG_PARTITIONS as u32;
         (0..n.min(3)).map(|i| (part + i) % n).find(|&b| !self.controller.is_fenced(b))
     }
 
@@ -276,6 +276,7 @@ impl Sim {
     }
 
     /// A partition leader writes a COMMIT or ABORT marker; it takes an offset.
+    #[allow(clippy::too_many_arguments)] // the fields of Kafka's WriteTxnMarkers request
     pub fn write_txn_marker(&mut self, b: BrokerId, from: Node, tid: Rc<str>, pid: i64, epoch: i16, commit: bool, tp: Tp) {
         let error = {
             match self.brokers[b as usize].replicas.get_mut(&tp) {

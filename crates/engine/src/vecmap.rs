@@ -114,7 +114,7 @@ mod tests {
             match (x >> 20) % 3 {
                 0 => assert_eq!(a.insert(k, x), b.insert(k, x)),
                 1 => assert_eq!(a.remove(&k), b.remove(&k)),
-                2 if x % 2 == 0 => {
+                2 if x.is_multiple_of(2) => {
                     *a.get_or_insert_with(k, || x) += 1;
                     *b.entry(k).or_insert(x) += 1;
                 }

@@ -227,6 +227,28 @@ pub enum Active {
     Challenge(Arc<Challenge>, String),
 }
 
+/// What a lesson and a challenge have in common, borrowed from the one being played.
+#[derive(Clone, Copy, Debug)]
+pub struct Spec<'a> {
+    pub goal: &'a str,
+    pub controls: &'a [Control],
+    pub scenario: &'a Scenario,
+    /// The fault kinds whose scheduled faults the learner may remove.
+    pub removable_faults: &'a [String],
+}
+
+impl<'a> From<&'a Lesson> for Spec<'a> {
+    fn from(l: &'a Lesson) -> Self {
+        Spec { goal: &l.goal, controls: &l.controls, scenario: &l.scenario, removable_faults: &l.removable_faults }
+    }
+}
+
+impl<'a> From<&'a Challenge> for Spec<'a> {
+    fn from(c: &'a Challenge) -> Self {
+        Spec { goal: &c.goal, controls: &c.controls, scenario: &c.scenario, removable_faults: &c.removable_faults }
+    }
+}
+
 impl Active {
     pub fn lesson(&self) -> Option<&'static Lesson> {
         match self {
@@ -234,43 +256,38 @@ impl Active {
             Active::Challenge(..) => None,
         }
     }
-    pub fn goal(&self) -> String {
+    /// The lesson's or the challenge's goal, controls, scenario and removable faults
+    /// (`None` only for a lesson index out of range).
+    pub fn spec(&self) -> Option<Spec<'_>> {
         match self {
-            Active::Lesson(i) => all().get(*i).map(|l| l.goal.clone()).unwrap_or_default(),
-            Active::Challenge(c, _) => c.goal.clone(),
+            Active::Lesson(_) => self.lesson().map(Spec::from),
+            Active::Challenge(c, _) => Some(Spec::from(&**c)),
         }
+    }
+    pub fn goal(&self) -> String {
+        self.spec().map(|s| s.goal.to_string()).unwrap_or_default()
     }
     pub fn controls(&self) -> Vec<Control> {
-        match self {
-            Active::Lesson(i) => all().get(*i).map(|l| l.controls.clone()).unwrap_or_default(),
-            Active::Challenge(c, _) => c.controls.clone(),
-        }
+        self.spec().map(|s| s.controls.to_vec()).unwrap_or_default()
     }
     pub fn scenario(&self) -> Scenario {
-        match self {
-            Active::Lesson(i) => all().get(*i).map(|l| l.scenario.clone()).unwrap_or_default(),
-            Active::Challenge(c, _) => c.scenario.clone(),
-        }
+        self.spec().map(|s| s.scenario.clone()).unwrap_or_default()
     }
-    /// The fault kinds whose scheduled faults the learner may remove (the lesson's or the
-    /// challenge's `removable_faults`).
     pub fn removable_faults(&self) -> Vec<String> {
-        match self {
-            Active::Lesson(i) => all().get(*i).map(|l| l.removable_faults.clone()).unwrap_or_default(),
-            Active::Challenge(c, _) => c.removable_faults.clone(),
-        }
+        self.spec().map(|s| s.removable_faults.to_vec()).unwrap_or_default()
     }
-    /// Its entry in the done set: the lesson's id, or the challenge's [`Challenge::done_key`].
+    /// Its entry in the done set: the lesson's id, or the challenge's [`Challenge::done_key`]
+    /// (derived from its content, so not part of [`Spec`]).
     pub fn done_key(&self) -> String {
         match self {
-            Active::Lesson(i) => all().get(*i).map(|l| l.id.clone()).unwrap_or_default(),
+            Active::Lesson(_) => self.lesson().map(|l| l.id.clone()).unwrap_or_default(),
             Active::Challenge(c, _) => c.done_key(),
         }
     }
     /// The address fragment that reopens it.
     pub fn fragment(&self) -> String {
         match self {
-            Active::Lesson(i) => format!("{LESSON_KEY}{}", all().get(*i).map(|l| l.id.as_str()).unwrap_or_default()),
+            Active::Lesson(_) => format!("{LESSON_KEY}{}", self.lesson().map(|l| l.id.as_str()).unwrap_or_default()),
             Active::Challenge(_, v) => format!("{CHALLENGE_KEY}{v}"),
         }
     }
@@ -491,6 +508,19 @@ mod tests {
             removable_faults: vec![],
             scenario: l.scenario.clone(),
         }
+    }
+
+    #[test]
+    fn the_spec_borrows_the_lessons_or_the_challenges_fields() {
+        let l = &all()[6];
+        let spec = Active::Lesson(6).spec().expect("lesson 7");
+        assert!(std::ptr::eq(spec.scenario, &l.scenario));
+        assert_eq!((spec.goal, spec.controls, spec.removable_faults), (l.goal.as_str(), &l.controls[..], &l.removable_faults[..]));
+        let c = Arc::new(challenge());
+        let a = Active::Challenge(c.clone(), String::new());
+        assert_eq!((a.goal(), a.controls(), a.scenario()), (c.goal.clone(), c.controls.clone(), c.scenario.clone()));
+        assert!(Active::Lesson(usize::MAX).spec().is_none());
+        assert_eq!(Active::Lesson(usize::MAX).goal(), "");
     }
 
     #[test]

@@ -256,7 +256,7 @@ fn LessonCard(active: Active, met: Memo<bool>, eval: Memo<Option<Result<bool, St
     let goal_text = active.goal();
     let controls = active.controls();
     let removable = active.removable_faults();
-    let story_faults = active.scenario().faults;
+    let story_faults = active.spec().map(|s| s.scenario.faults.clone()).unwrap_or_default();
     let fixed_skip = controls.clone();
 
     view! {
@@ -423,8 +423,11 @@ fn LessonError() -> impl IntoView {
     move || {
         let e = state.edit_error.get()?;
         let target = state.draft.with(|s| cat::error_target(s, &e.path));
-        let controls = ls.active.with(|a| a.as_ref().map(Active::controls).unwrap_or_default());
-        if target.as_ref().is_some_and(|(o, p)| controls.iter().any(|c| &c.owner == o && &c.config == p)) {
+        let allowed = ls.active.with(|a| {
+            let spec = a.as_ref().and_then(Active::spec);
+            target.as_ref().is_some_and(|(o, p)| spec.is_some_and(|s| s.controls.iter().any(|c| &c.owner == o && &c.config == p)))
+        });
+        if allowed {
             return None;
         }
         Some(view! {

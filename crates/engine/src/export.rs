@@ -5,12 +5,13 @@
 //! files say what the learner chose and leave Kafka's defaults to Kafka.
 
 use crate::scenario::{CommitMode, Scenario};
-use crate::settings::{self, CONSUMER_KAFKA as CONSUMER_PROPS, PRODUCER_KAFKA as PRODUCER_PROPS};
+use crate::settings::{self, Kind};
 
 const BOOTSTRAP: &str = "localhost:9092";
 
-fn set_props(s: &Scenario, owner: &str, names: &[&str]) -> Vec<(String, String)> {
-    names.iter().filter_map(|n| settings::get(s, n, owner).map(|v| (n.to_string(), v))).collect()
+/// The Kafka properties of `kind` that owner `owner` sets, in the exports' order.
+fn set_props(s: &Scenario, owner: &str, kind: Kind) -> Vec<(String, String)> {
+    settings::exported(kind).filter_map(|n| settings::get(s, n, owner).map(|v| (n.to_string(), v))).collect()
 }
 
 /// `producer.properties` for producer `id`.
@@ -19,7 +20,7 @@ pub fn producer_properties(s: &Scenario, id: &str) -> Option<String> {
     let mut out = format!("# producer {} -> topic {}\nbootstrap.servers={BOOTSTRAP}\n", p.id, p.topic);
     out.push_str("key.serializer=org.apache.kafka.common.serialization.StringSerializer\n");
     out.push_str("value.serializer=org.apache.kafka.common.serialization.StringSerializer\n");
-    for (k, v) in set_props(s, id, PRODUCER_PROPS) {
+    for (k, v) in set_props(s, id, Kind::Producer) {
         out.push_str(&format!("{k}={v}\n"));
     }
     Some(out)
@@ -31,7 +32,7 @@ pub fn consumer_properties(s: &Scenario, id: &str) -> Option<String> {
     let mut out = format!("# consumer {} <- topic {}\nbootstrap.servers={BOOTSTRAP}\ngroup.id={}\n", c.id, c.topic, c.group);
     out.push_str("key.deserializer=org.apache.kafka.common.serialization.StringDeserializer\n");
     out.push_str("value.deserializer=org.apache.kafka.common.serialization.StringDeserializer\n");
-    for (k, v) in set_props(s, id, CONSUMER_PROPS) {
+    for (k, v) in set_props(s, id, Kind::Consumer) {
         out.push_str(&format!("{k}={v}\n"));
     }
     Some(out)
@@ -55,7 +56,7 @@ pub fn application_yml(s: &Scenario) -> String {
         out.push_str("    producer:\n");
         out.push_str("      key-serializer: org.apache.kafka.common.serialization.StringSerializer\n");
         out.push_str("      value-serializer: org.apache.kafka.common.serialization.StringSerializer\n");
-        let props = set_props(s, &p.id, PRODUCER_PROPS);
+        let props = set_props(s, &p.id, Kind::Producer);
         for (k, v) in &props {
             match k.as_str() {
                 "acks" => out.push_str(&format!("      acks: {}\n", yaml_scalar(v))),
@@ -78,7 +79,7 @@ pub fn application_yml(s: &Scenario) -> String {
         out.push_str(&format!("      group-id: {}\n", yaml_scalar(&c.group)));
         out.push_str("      key-deserializer: org.apache.kafka.common.serialization.StringDeserializer\n");
         out.push_str("      value-deserializer: org.apache.kafka.common.serialization.StringDeserializer\n");
-        let props = set_props(s, &c.id, CONSUMER_PROPS);
+        let props = set_props(s, &c.id, Kind::Consumer);
         for (k, v) in &props {
             match k.as_str() {
                 "enable.auto.commit" => out.push_str(&format!("      enable-auto-commit: {v}\n")),

@@ -145,6 +145,9 @@ pub enum Acks {
 }
 
 impl Acks {
+    /// The values as Kafka writes them ("-1" is read too, as "all").
+    pub const NAMES: &'static [&'static str] = &["0", "1", "all"];
+
     /// The value as Kafka spells it ("0", "1" or "all").
     pub fn as_str(self) -> &'static str {
         match self {

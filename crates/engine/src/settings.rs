@@ -5,12 +5,14 @@
 //! with these names, and the browser tests drive the same names through `data-config` and
 //! `data-owner`.
 //!
+//! [`SETTINGS`] is the one table of them: each setting's name, the kind of owner it
+//! belongs to, where its owner's JSON keeps it, the values it takes and Kafka's default.
+//! The playground's settings panel draws its controls from it, in its order.
+//!
 //! Values are strings as a control holds them; an empty string removes the setting (back
 //! to Kafka's default).
 
 use crate::scenario::{Acks, CommitMode, Guarantee, IsolationLevel, OffsetReset, Processing, Scenario};
-use serde::de::value::StrDeserializer;
-use serde::Deserialize;
 use serde_json::Value;
 
 /// The scenario as a JSON value. Written as text and read back rather than with
@@ -25,13 +27,18 @@ fn from_json(v: &Value) -> Result<Scenario, String> {
     crate::validate::from_json(&v.to_string()).map_err(|e| crate::validate::message_only(&e))
 }
 
-/// Reads a Kafka spelling (`acks`, `isolation.level`, ...) from a control's string.
-fn spelled<'a, T: Deserialize<'a>>(value: &'a str) -> Result<T, String> {
-    T::deserialize(StrDeserializer::<serde_json::Error>::new(value)).map_err(|e| e.to_string())
+/// The kinds of owner a setting can have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Cluster,
+    Topic,
+    Producer,
+    Consumer,
+    Processor,
 }
 
-/// Who owns a setting.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Who owns a setting; the index is into the scenario's list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Owner {
     Cluster,
     Topic(usize),
@@ -40,69 +47,162 @@ pub enum Owner {
     Processor(usize),
 }
 
+impl Owner {
+    pub fn kind(self) -> Kind {
+        match self {
+            Owner::Cluster => Kind::Cluster,
+            Owner::Topic(_) => Kind::Topic,
+            Owner::Producer(_) => Kind::Producer,
+            Owner::Consumer(_) => Kind::Consumer,
+            Owner::Processor(_) => Kind::Processor,
+        }
+    }
+
+    /// Its name as the scenario gives it (an id, a topic's name), or `cluster`: the
+    /// `data-owner` value.
+    pub fn id(self, s: &Scenario) -> String {
+        match self {
+            Owner::Cluster => "cluster".into(),
+            Owner::Topic(i) => s.topics.get(i).map(|t| t.name.clone()).unwrap_or_default(),
+            Owner::Producer(i) => s.producers.get(i).map(|p| p.id.clone()).unwrap_or_default(),
+            Owner::Consumer(i) => s.consumers.get(i).map(|c| c.id.clone()).unwrap_or_default(),
+            Owner::Processor(i) => s.processors.get(i).map(|p| p.id.clone()).unwrap_or_default(),
+        }
+    }
+
+    /// Every owner of the scenario: the cluster, then its topics, producers, consumers and
+    /// processors, each in the scenario's order.
+    pub fn all(s: &Scenario) -> impl Iterator<Item = Owner> {
+        std::iter::once(Owner::Cluster)
+            .chain((0..s.topics.len()).map(Owner::Topic))
+            .chain((0..s.producers.len()).map(Owner::Producer))
+            .chain((0..s.consumers.len()).map(Owner::Consumer))
+            .chain((0..s.processors.len()).map(Owner::Processor))
+    }
+}
+
+/// Where a setting is kept in its owner's JSON object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// In the object itself: a scenario field, or a property of the cluster, a topic or a
+    /// processor.
+    Own,
+    /// In its `config` object: a producer's or consumer's Kafka property. The number is its
+    /// place in the exported properties files (see `export`).
+    Config(u8),
+}
+
+/// The values a setting takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Values {
+    /// One of these, as the scenario writes them (the scenario's reader checks a value).
+    Choice(&'static [&'static str]),
+    /// `true` or `false`.
+    Bool,
+    /// A non-negative integer.
+    Number,
+    /// Any non-empty text (a transactional id, a topic name).
+    Text,
+}
+
+/// One setting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Setting {
+    /// Its name as Kafka (or the scenario) spells it: the `data-config` value.
+    pub name: &'static str,
+    pub owner: Kind,
+    pub place: Place,
+    pub values: Values,
+    /// Its default as Kafka documents it (or the scenario's, for a scenario field).
+    pub default: &'static str,
+}
+
+const fn row(owner: Kind, name: &'static str, place: Place, values: Values, default: &'static str) -> Setting {
+    Setting { name, owner, place, values, default }
+}
+
+/// Every setting, by kind of owner, in the order the settings panel shows them.
+pub const SETTINGS: &[Setting] = {
+    use Kind::*;
+    use Place::*;
+    use Values::*;
+    &[
+        row(Cluster, "brokers", Own, Number, "3"),
+        row(Cluster, "unclean.leader.election.enable", Own, Bool, "false"),
+        row(Cluster, "replica.lag.time.max.ms", Own, Number, "30000"),
+        row(Cluster, "broker.session.timeout.ms", Own, Number, "9000"),
+        row(Cluster, "network_latency_ms", Own, Number, "2"),
+        row(Cluster, "group.initial.rebalance.delay.ms", Own, Number, "3000"),
+        row(Topic, "partitions", Own, Number, "1"),
+        row(Topic, "replication.factor", Own, Number, "1"),
+        row(Topic, "min.insync.replicas", Own, Number, "1"),
+        row(Producer, "acks", Config(0), Choice(Acks::NAMES), "all"),
+        row(Producer, "enable.idempotence", Config(1), Bool, "true"),
+        row(Producer, "max.in.flight.requests.per.connection", Config(3), Number, "5"),
+        row(Producer, "retries", Config(2), Number, "2147483647"),
+        row(Producer, "linger.ms", Config(4), Number, "0"),
+        row(Producer, "batch.size", Config(5), Number, "16384"),
+        row(Producer, "request.timeout.ms", Config(6), Number, "30000"),
+        row(Producer, "delivery.timeout.ms", Config(7), Number, "120000"),
+        row(Producer, "retry.backoff.ms", Config(8), Number, "100"),
+        row(Producer, "transactional.id", Config(9), Text, "null"),
+        row(Producer, "transaction.timeout.ms", Config(10), Number, "60000"),
+        row(Producer, "messages", Own, Number, "0"),
+        row(Producer, "keys", Own, Number, "0"),
+        row(Producer, "interval_ms", Own, Number, "10"),
+        row(Producer, "value_bytes", Own, Number, "100"),
+        row(Producer, "transaction_messages", Own, Number, "0"),
+        row(Producer, "outbox", Own, Bool, "false"),
+        row(Consumer, "enable.auto.commit", Config(0), Bool, "true"),
+        row(Consumer, "auto.commit.interval.ms", Config(1), Number, "5000"),
+        row(Consumer, "isolation.level", Config(2), Choice(IsolationLevel::NAMES), "read_uncommitted"),
+        row(Consumer, "auto.offset.reset", Config(4), Choice(OffsetReset::NAMES), "latest"),
+        row(Consumer, "max.poll.records", Config(3), Number, "500"),
+        row(Consumer, "session.timeout.ms", Config(5), Number, "45000"),
+        row(Consumer, "heartbeat.interval.ms", Config(6), Number, "3000"),
+        row(Consumer, "max.poll.interval.ms", Config(7), Number, "300000"),
+        row(Consumer, "commit", Own, Choice(CommitMode::NAMES), "auto"),
+        row(Consumer, "processing", Own, Choice(Processing::NAMES), "in_poll_loop"),
+        row(Consumer, "processing_ms", Own, Number, "5"),
+        row(Consumer, "inbox", Own, Bool, "false"),
+        row(Consumer, "dlq", Own, Text, "null"),
+        row(Processor, "processing.guarantee", Own, Choice(Guarantee::NAMES), "at_least_once"),
+        row(Processor, "commit.interval.ms", Own, Number, "30000"),
+        row(Processor, "processing_ms", Own, Number, "5"),
+    ]
+};
+
+/// The settings of one kind of owner, in the panel's order.
+pub fn of(kind: Kind) -> impl Iterator<Item = &'static Setting> {
+    SETTINGS.iter().filter(move |st| st.owner == kind)
+}
+
+/// The setting `name` of that kind of owner.
+pub fn find(kind: Kind, name: &str) -> Option<&'static Setting> {
+    of(kind).find(|st| st.name == name)
+}
+
+/// The Kafka properties of a producer or consumer, in the order exports write them.
+pub fn exported(kind: Kind) -> impl Iterator<Item = &'static str> {
+    (0..).map_while(move |n| of(kind).find(|st| st.place == Place::Config(n))).map(|st| st.name)
+}
+
 /// Finds the owner named `owner` for the setting `config`.
 pub fn owner_of(s: &Scenario, config: &str, owner: &str) -> Option<Owner> {
-    if owner == "cluster" && CLUSTER.contains(&config) {
+    if owner == "cluster" && find(Kind::Cluster, config).is_some() {
         return Some(Owner::Cluster);
     }
     let producer = s.producers.iter().position(|p| p.id == owner).map(Owner::Producer);
     let consumer = s.consumers.iter().position(|c| c.id == owner).map(Owner::Consumer);
     let processor = s.processors.iter().position(|p| p.id == owner).map(Owner::Processor);
     let topic = s.topics.iter().position(|t| t.name == owner).map(Owner::Topic);
-    let wanted = |o: &Option<Owner>| match o {
-        Some(Owner::Producer(_)) => PRODUCER_FIELDS.contains(&config) || PRODUCER_KAFKA.contains(&config),
-        Some(Owner::Consumer(_)) => CONSUMER_FIELDS.contains(&config) || CONSUMER_KAFKA.contains(&config),
-        Some(Owner::Processor(_)) => PROCESSOR.contains(&config),
-        Some(Owner::Topic(_)) => TOPIC.contains(&config),
-        _ => false,
-    };
-    [producer, consumer, processor, topic].into_iter().find(|o| wanted(o)).flatten()
+    [producer, consumer, processor, topic].into_iter().flatten().find(|o| find(o.kind(), config).is_some())
 }
-
-pub const CLUSTER: &[&str] = &[
-    "brokers",
-    "unclean.leader.election.enable",
-    "replica.lag.time.max.ms",
-    "network_latency_ms",
-    "broker.session.timeout.ms",
-    "group.initial.rebalance.delay.ms",
-];
-pub const TOPIC: &[&str] = &["partitions", "replication.factor", "min.insync.replicas"];
-/// Producer settings that are scenario fields rather than Kafka properties.
-pub const PRODUCER_FIELDS: &[&str] = &["messages", "keys", "value_bytes", "interval_ms", "transaction_messages", "outbox"];
-/// The producer's Kafka properties, in the order exports write them.
-pub const PRODUCER_KAFKA: &[&str] = &[
-    "acks",
-    "enable.idempotence",
-    "retries",
-    "max.in.flight.requests.per.connection",
-    "linger.ms",
-    "batch.size",
-    "request.timeout.ms",
-    "delivery.timeout.ms",
-    "retry.backoff.ms",
-    "transactional.id",
-    "transaction.timeout.ms",
-];
-/// Consumer settings that are scenario fields rather than Kafka properties.
-pub const CONSUMER_FIELDS: &[&str] = &["processing_ms", "processing", "commit", "inbox", "dlq"];
-/// The consumer's Kafka properties, in the order exports write them.
-pub const CONSUMER_KAFKA: &[&str] = &[
-    "enable.auto.commit",
-    "auto.commit.interval.ms",
-    "isolation.level",
-    "max.poll.records",
-    "auto.offset.reset",
-    "session.timeout.ms",
-    "heartbeat.interval.ms",
-    "max.poll.interval.ms",
-];
-pub const PROCESSOR: &[&str] = &["processing_ms", "processing.guarantee", "commit.interval.ms"];
 
 /// The value of a setting as set in the scenario (`None` when absent: Kafka's default).
 pub fn get(s: &Scenario, config: &str, owner: &str) -> Option<String> {
     let v = to_json(s).ok()?;
-    let path = json_path(s, config, owner)?;
+    let (path, _) = locate(s, config, owner)?;
     let mut cur = &v;
     for seg in &path {
         cur = match seg {
@@ -120,9 +220,9 @@ pub fn get(s: &Scenario, config: &str, owner: &str) -> Option<String> {
 /// Sets (or with an empty value, removes) a setting. The result is checked only for its
 /// type here; Kafka's rules are checked when the scenario is resolved.
 pub fn set(s: &mut Scenario, config: &str, owner: &str, value: &str) -> Result<(), String> {
-    let path = json_path(s, config, owner).ok_or_else(|| format!("no setting {config} for {owner}"))?;
+    let (path, setting) = locate(s, config, owner).ok_or_else(|| format!("no setting {config} for {owner}"))?;
     let mut v = to_json(s)?;
-    let new = if value.is_empty() { Value::Null } else { typed(config, value)? };
+    let new = if value.is_empty() { Value::Null } else { typed(setting, value)? };
     let mut cur = &mut v;
     for (k, seg) in path.iter().enumerate() {
         let last = k + 1 == path.len();
@@ -152,44 +252,19 @@ pub fn set(s: &mut Scenario, config: &str, owner: &str, value: &str) -> Result<(
     Ok(())
 }
 
-/// Parses a control's string into the JSON type the scenario expects.
-fn typed(config: &str, value: &str) -> Result<Value, String> {
-    let quoted = || Value::String(value.to_string());
-    let check = |ok: bool| if ok { Ok(quoted()) } else { Err(format!("{config}: unexpected value {value:?}")) };
-    match config {
-        "acks" => {
-            let _: Acks = spelled(value)?;
-            Ok(quoted())
-        }
-        "processing" => {
-            let _: Processing = spelled(value)?;
-            Ok(quoted())
-        }
-        "commit" => {
-            let _: CommitMode = spelled(value)?;
-            Ok(quoted())
-        }
-        "isolation.level" => {
-            let _: IsolationLevel = spelled(value)?;
-            Ok(quoted())
-        }
-        "auto.offset.reset" => {
-            let _: OffsetReset = spelled(value)?;
-            Ok(quoted())
-        }
-        "processing.guarantee" => {
-            let _: Guarantee = spelled(value)?;
-            Ok(quoted())
-        }
-        "transactional.id" | "dlq" => check(!value.is_empty()),
-        "enable.idempotence" | "unclean.leader.election.enable" | "enable.auto.commit" | "inbox" | "outbox" => {
-            match value {
-                "true" => Ok(Value::Bool(true)),
-                "false" => Ok(Value::Bool(false)),
-                _ => Err(format!("{config}: expected true or false, got {value:?}")),
-            }
-        }
-        _ => value
+/// Parses a control's (non-empty) string into the JSON type the scenario expects. A choice
+/// is written as the string: the scenario's reader refuses a spelling it does not know, in
+/// its own words (`expected one of "0", "1", "all", "-1", got "2"`).
+fn typed(setting: &Setting, value: &str) -> Result<Value, String> {
+    let config = setting.name;
+    match setting.values {
+        Values::Choice(_) | Values::Text => Ok(Value::String(value.to_string())),
+        Values::Bool => match value {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => Err(format!("{config}: expected true or false, got {value:?}")),
+        },
+        Values::Number => value
             .parse::<u64>()
             .map(|n| Value::Number(n.into()))
             .map_err(|_| format!("{config}: expected a non-negative integer, got {value:?}")),
@@ -201,22 +276,23 @@ enum Seg {
     Index(usize),
 }
 
-fn json_path(s: &Scenario, config: &str, owner: &str) -> Option<Vec<Seg>> {
+/// The setting `config` of the owner named `owner`, and where the scenario's JSON keeps it.
+fn locate(s: &Scenario, config: &str, owner: &str) -> Option<(Vec<Seg>, &'static Setting)> {
+    let o = owner_of(s, config, owner)?;
+    let setting = find(o.kind(), config)?;
     let key = |k: &str| Seg::Key(k.to_string());
-    let in_config = |list: &str, i: usize, top_level: &[&str]| {
-        if top_level.contains(&config) {
-            vec![key(list), Seg::Index(i), key(config)]
-        } else {
-            vec![key(list), Seg::Index(i), key("config"), key(config)]
-        }
+    let mut path = match o {
+        Owner::Cluster => vec![key("cluster")],
+        Owner::Topic(i) => vec![key("topics"), Seg::Index(i)],
+        Owner::Producer(i) => vec![key("producers"), Seg::Index(i)],
+        Owner::Consumer(i) => vec![key("consumers"), Seg::Index(i)],
+        Owner::Processor(i) => vec![key("processors"), Seg::Index(i)],
     };
-    Some(match owner_of(s, config, owner)? {
-        Owner::Cluster => vec![key("cluster"), key(config)],
-        Owner::Topic(i) => vec![key("topics"), Seg::Index(i), key(config)],
-        Owner::Producer(i) => in_config("producers", i, PRODUCER_FIELDS),
-        Owner::Consumer(i) => in_config("consumers", i, CONSUMER_FIELDS),
-        Owner::Processor(i) => vec![key("processors"), Seg::Index(i), key(config)],
-    })
+    if let Place::Config(_) = setting.place {
+        path.push(key("config"));
+    }
+    path.push(key(config));
+    Some((path, setting))
 }
 
 #[cfg(test)]
@@ -250,5 +326,50 @@ mod tests {
         assert!(set(&mut s, "acks", "p1", "2").is_err());
         assert!(set(&mut s, "acks", "nobody", "1").is_err());
         assert!(set(&mut s, "enable.idempotence", "p1", "yes").is_err());
+    }
+
+    #[test]
+    fn the_table_names_each_setting_once_per_owner_and_orders_the_exports() {
+        for (i, st) in SETTINGS.iter().enumerate() {
+            assert!(!SETTINGS[..i].iter().any(|o| o.owner == st.owner && o.name == st.name), "{} twice", st.name);
+            if let Values::Choice(options) = st.values {
+                assert!(options.contains(&st.default), "{}: the default is an option", st.name);
+            }
+            if st.place != Place::Own {
+                assert!(matches!(st.owner, Kind::Producer | Kind::Consumer), "{}: only clients have a config object", st.name);
+            }
+        }
+        for kind in [Kind::Producer, Kind::Consumer] {
+            let in_config = of(kind).filter(|st| st.place != Place::Own).count();
+            assert_eq!(exported(kind).count(), in_config, "{kind:?}: export places run 0, 1, 2, ...");
+        }
+        let producer: Vec<_> = exported(Kind::Producer).collect();
+        assert_eq!(producer[..4], ["acks", "enable.idempotence", "retries", "max.in.flight.requests.per.connection"]);
+    }
+
+    #[test]
+    fn every_choice_is_settable_and_a_wrong_one_is_refused_in_the_readers_words() {
+        let mut s = parse_scenario(S).unwrap();
+        s.processors.push(Default::default());
+        s.processors[0].id = "x1".into();
+        for st in SETTINGS {
+            let Values::Choice(options) = st.values else { continue };
+            let owner = match st.owner {
+                Kind::Producer => "p1",
+                Kind::Consumer => "c1",
+                Kind::Processor => "x1",
+                _ => unreachable!("{}", st.name),
+            };
+            for o in options {
+                set(&mut s, st.name, owner, o).unwrap_or_else(|e| panic!("{}={o}: {e}", st.name));
+                assert_eq!(get(&s, st.name, owner).as_deref(), Some(*o));
+            }
+            let quoted: Vec<String> = options.iter().map(|o| format!("\"{o}\"")).collect();
+            let err = set(&mut s, st.name, owner, "2").expect_err("not an option");
+            assert!(err.starts_with(&format!("expected one of {}", quoted.join(", "))) && err.ends_with(", got \"2\""), "{err}");
+        }
+        set(&mut s, "acks", "p1", "-1").unwrap();
+        assert_eq!(get(&s, "acks", "p1").as_deref(), Some("all"));
+        assert_eq!(set(&mut s, "acks", "p1", "2"), Err(r#"expected one of "0", "1", "all", "-1", got "2""#.into()));
     }
 }

@@ -339,33 +339,21 @@ pub fn clauses(goal: &str) -> Vec<String> {
     goal.split("&&").map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect()
 }
 
-/// The playground's setting (and whose it is) behind a lesson's control: `None` when the
-/// owner does not exist or the playground has no control for that setting.
+/// The setting (and whose it is) behind a lesson's control: `None` when the owner does not
+/// exist or has no such setting.
 pub fn setting_of(s: &Scenario, config: &str, owner: &str) -> Option<(Owner, cat::Setting)> {
-    let o = match settings::owner_of(s, config, owner)? {
-        settings::Owner::Cluster => Owner::Cluster,
-        settings::Owner::Topic(i) => Owner::Topic(i),
-        settings::Owner::Producer(i) => Owner::Producer(i),
-        settings::Owner::Consumer(i) => Owner::Consumer(i),
-        settings::Owner::Processor(i) => Owner::Processor(i),
-    };
-    cat::catalogue(o).iter().find(|st| st.prop == config).map(|st| (o, *st))
+    let o = settings::owner_of(s, config, owner)?;
+    cat::find(o.kind(), config).map(|st| (o, *st))
 }
 
 /// Every setting the scenario sets explicitly, by owner, except `skip`: what a lesson
 /// keeps fixed. (owner id, [(property, value)]).
 pub fn fixed_settings(s: &Scenario, skip: &[Control]) -> Vec<(String, Vec<(String, String)>)> {
-    let mut owners: Vec<(String, &[cat::Setting])> = vec![("cluster".into(), cat::CLUSTER)];
-    owners.extend(s.topics.iter().map(|t| (t.name.clone(), cat::TOPIC)));
-    owners.extend(s.producers.iter().map(|p| (p.id.clone(), cat::PRODUCER)));
-    owners.extend(s.consumers.iter().map(|c| (c.id.clone(), cat::CONSUMER)));
-    owners.extend(s.processors.iter().map(|p| (p.id.clone(), cat::PROCESSOR)));
-    owners
-        .into_iter()
-        .map(|(owner, list)| {
-            let list = list
-                .iter()
-                .map(|st| st.prop)
+    Owner::all(s)
+        .map(|o| {
+            let owner = o.id(s);
+            let list = cat::of(o.kind())
+                .map(|st| st.name)
                 .filter(|n| !skip.iter().any(|c| c.config == *n && c.owner == owner))
                 .filter_map(|n| settings::get(s, n, &owner).map(|v| (n.to_string(), v)))
                 .collect::<Vec<_>>();
@@ -447,7 +435,7 @@ impl LessonState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::settings::Control as Widget;
+    use crate::settings::Values;
     use ackademy_engine::lesson::Step;
 
     #[test]
@@ -478,10 +466,10 @@ mod tests {
             for step in &l.solution {
                 if let Step::Set { config, owner, value } = step {
                     let (_, sp) = setting_of(&l.scenario, config, owner).expect("a control");
-                    if let Widget::Select(options) = sp.control {
+                    if let Values::Choice(options) = sp.values {
                         assert!(options.contains(&value.as_str()), "{}: {config}={value} is not an option", l.id);
                     }
-                    if sp.control == Widget::Bool {
+                    if sp.values == Values::Bool {
                         assert!(value == "true" || value == "false", "{}: {config}={value}", l.id);
                     }
                 }

@@ -6,7 +6,7 @@
 use crate::components::lessons::open;
 use crate::i18n::*;
 use crate::lessons::{Active, Challenge, ChallengeError, LessonState, CHALLENGE_KEY, CHALLENGE_VERSION};
-use crate::settings::{self as cat, Setting};
+use crate::settings::{self as cat, Kind, Owner};
 use crate::state::AppState;
 use ackademy_engine::lesson::Control;
 use ackademy_engine::{goal, settings};
@@ -38,17 +38,8 @@ pub fn ChallengePanel() -> impl IntoView {
         })
     });
 
-    // Every setting of the scenario on screen, by owner: (owner id, kind, names).
-    let owners = Memo::new(move |_| {
-        state.scenario.with(|s| {
-            let mut v: Vec<(String, &'static str, &'static [Setting])> = vec![("cluster".into(), "cluster", cat::CLUSTER)];
-            v.extend(s.topics.iter().map(|t| (t.name.clone(), "topic", cat::TOPIC)));
-            v.extend(s.producers.iter().map(|p| (p.id.clone(), "producer", cat::PRODUCER)));
-            v.extend(s.consumers.iter().map(|c| (c.id.clone(), "consumer", cat::CONSUMER)));
-            v.extend(s.processors.iter().map(|p| (p.id.clone(), "processor", cat::PROCESSOR)));
-            v
-        })
-    });
+    // Every owner of the scenario on screen: (owner id, kind).
+    let owners = Memo::new(move |_| state.scenario.with(|s| Owner::all(s).map(|o| (o.id(s), o.kind())).collect::<Vec<_>>()));
     let challenge = Memo::new(move |_| -> Result<Challenge, ChallengeError> {
         let scenario = state.scenario.get();
         let controls = picked
@@ -99,13 +90,13 @@ pub fn ChallengePanel() -> impl IntoView {
             open(state, ls, Active::Challenge(Arc::new(c), v));
         }
     };
-    let kind_label = move |k: &str| -> &'static str {
+    let kind_label = move |k: Kind| -> &'static str {
         match k {
-            "cluster" => t_string!(i18n, owner_cluster),
-            "topic" => t_string!(i18n, topic),
-            "producer" => t_string!(i18n, producer),
-            "consumer" => t_string!(i18n, consumer),
-            _ => t_string!(i18n, processor),
+            Kind::Cluster => t_string!(i18n, owner_cluster),
+            Kind::Topic => t_string!(i18n, topic),
+            Kind::Producer => t_string!(i18n, producer),
+            Kind::Consumer => t_string!(i18n, consumer),
+            Kind::Processor => t_string!(i18n, processor),
         }
     };
     view! {
@@ -138,16 +129,16 @@ pub fn ChallengePanel() -> impl IntoView {
                 }}
                 <h3>{tr!(i18n, ch_controls)}</h3>
                 <p class="muted small">{tr!(i18n, ch_controls_help)}</p>
-                {move || owners.get().into_iter().map(|(owner, kind, names)| {
-                    let legend = format!("{} {}", kind_label(kind), if kind == "cluster" { "" } else { owner.as_str() });
+                {move || owners.get().into_iter().map(|(owner, kind)| {
+                    let legend = format!("{} {}", kind_label(kind), if kind == Kind::Cluster { "" } else { owner.as_str() });
                     view! {
                         <details class="pick-owner">
                             <summary>{legend.trim().to_string()}
                                 {let o = owner.clone(); move || { let n = picked.with(|p| p.iter().filter(|(_, po)| *po == o).count()); (n > 0).then(|| format!(" · {n}")) }}
                             </summary>
                             <div class="pick-grid">
-                                {names.iter().map(|st| {
-                                    let name = st.prop;
+                                {cat::of(kind).map(|st| {
+                                    let name = st.name;
                                     let key = (name.to_string(), owner.clone());
                                     let k2 = key.clone();
                                     view! {

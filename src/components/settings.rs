@@ -4,7 +4,7 @@
 //! words next to the control, and the last valid run stays on screen.
 
 use crate::i18n::*;
-use crate::settings::{self as cat, Control, Owner, Setting};
+use crate::settings::{self as cat, Owner, Setting, Values};
 use crate::state::AppState;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
@@ -63,14 +63,7 @@ pub fn SettingsPanel() -> impl IntoView {
     let i18n = use_i18n();
     // The owners only change when the scenario gains or loses one (a new JSON or link).
     let owners = Memo::new(move |_| {
-        state.draft.with(|s| {
-            let mut v = vec![Owner::Cluster];
-            v.extend((0..s.topics.len()).map(Owner::Topic));
-            v.extend((0..s.producers.len()).map(Owner::Producer));
-            v.extend((0..s.consumers.len()).map(Owner::Consumer));
-            v.extend((0..s.processors.len()).map(Owner::Processor));
-            v.into_iter().map(|o| (o, o.id(s))).collect::<Vec<_>>()
-        })
+        state.draft.with(|s| Owner::all(s).map(|o| (o, o.id(s))).collect::<Vec<_>>())
     });
     view! {
         <section class="panel settings" aria-labelledby="settings-title">
@@ -135,7 +128,7 @@ fn OwnerSettings(owner: Owner, id: String) -> impl IntoView {
         <fieldset class=cls>
             <legend>{title}</legend>
             <div class="setting-grid">
-                {cat::catalogue(owner).iter().map(|s| view! { <SettingControl owner=owner id=id.clone() setting=*s /> }).collect_view()}
+                {cat::of(owner.kind()).map(|s| view! { <SettingControl owner=owner id=id.clone() setting=*s /> }).collect_view()}
             </div>
         </fieldset>
     }
@@ -155,7 +148,7 @@ fn breakable(prop: &'static str) -> impl IntoView {
 pub fn SettingControl(owner: Owner, id: String, setting: Setting, #[prop(optional)] owner_tag: bool) -> impl IntoView {
     let state = expect_context::<AppState>();
     let i18n = use_i18n();
-    let prop = setting.prop;
+    let prop = setting.name;
     let dom_id = format!("cfg-{}-{}", id.replace(|c: char| !c.is_ascii_alphanumeric(), "_"), prop.replace('.', "-"));
     let explicit_memo = Memo::new(move |_| state.draft.with(|s| cat::explicit(s, owner, prop)));
     let explicit = move || explicit_memo.get();
@@ -180,8 +173,8 @@ pub fn SettingControl(owner: Owner, id: String, setting: Setting, #[prop(optiona
         let o = state.draft.with_untracked(|s| owner.id(s));
         state.input_error.set(problem.map(|m| (o, prop.to_string(), m)));
     };
-    let control = match setting.control {
-        Control::Select(options) => view! {
+    let control = match setting.values {
+        Values::Choice(options) => view! {
             <select id=dom_id.clone() data-config=prop data-owner=id.clone()
                 prop:value=shown
                 on:change=move |ev| set(Some(event_target_value(&ev)))>
@@ -189,13 +182,13 @@ pub fn SettingControl(owner: Owner, id: String, setting: Setting, #[prop(optiona
             </select>
         }
         .into_any(),
-        Control::Bool => view! {
+        Values::Bool => view! {
             <input type="checkbox" id=dom_id.clone() data-config=prop data-owner=id.clone()
                 prop:checked=move || shown() == "true"
                 on:change=move |ev| set(Some(event_target_checked(&ev).to_string())) />
         }
         .into_any(),
-        Control::Number => view! {
+        Values::Number => view! {
             <input type="number" inputmode="numeric" min="0" id=dom_id.clone() data-config=prop data-owner=id.clone()
                 prop:value=shown placeholder=setting.default
                 on:input=move |ev| {
@@ -209,7 +202,7 @@ pub fn SettingControl(owner: Owner, id: String, setting: Setting, #[prop(optiona
                 } />
         }
         .into_any(),
-        Control::Text => view! {
+        Values::Text => view! {
             <input type="text" id=dom_id.clone() data-config=prop data-owner=id.clone()
                 prop:value=move || explicit().unwrap_or_default() placeholder="null" spellcheck="false" autocomplete="off"
                 on:input=move |ev| set(Some(event_target_value(&ev))) />

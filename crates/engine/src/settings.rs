@@ -13,6 +13,7 @@
 //! to Kafka's default).
 
 use crate::scenario::{Acks, CommitMode, Guarantee, IsolationLevel, OffsetReset, Processing, Scenario};
+use crate::Resolved;
 use serde_json::Value;
 
 /// The scenario as a JSON value. Written as text and read back rather than with
@@ -295,6 +296,176 @@ fn locate(s: &Scenario, config: &str, owner: &str) -> Option<(Vec<Seg>, &'static
     Some((path, setting))
 }
 
+/// The value written in the scenario, if the setting is set there (`None`: Kafka's default):
+/// what [`get`] gives, read directly from the fields (the playground's every control reads
+/// it on every change, so this stays cheap; a test checks they agree on every setting).
+pub fn explicit(s: &Scenario, owner: Owner, prop: &str) -> Option<String> {
+    fn o<T: ToString>(v: &Option<T>) -> Option<String> {
+        v.as_ref().map(|x| x.to_string())
+    }
+    match owner {
+        Owner::Cluster => {
+            let c = s.cluster.as_ref()?;
+            match prop {
+                "brokers" => o(&c.brokers),
+                "unclean.leader.election.enable" => o(&c.unclean_leader_election_enable),
+                "replica.lag.time.max.ms" => o(&c.replica_lag_time_max_ms),
+                "broker.session.timeout.ms" => o(&c.broker_session_timeout_ms),
+                "network_latency_ms" => o(&c.network_latency_ms),
+                "group.initial.rebalance.delay.ms" => o(&c.group_initial_rebalance_delay_ms),
+                _ => None,
+            }
+        }
+        Owner::Topic(i) => {
+            let t = s.topics.get(i)?;
+            match prop {
+                "partitions" => o(&t.partitions),
+                "replication.factor" => o(&t.replication_factor),
+                "min.insync.replicas" => o(&t.min_insync_replicas),
+                _ => None,
+            }
+        }
+        Owner::Producer(i) => {
+            let p = s.producers.get(i)?;
+            match prop {
+                "messages" => return o(&p.messages),
+                "keys" => return o(&p.keys),
+                "interval_ms" => return o(&p.interval_ms),
+                "value_bytes" => return o(&p.value_bytes),
+                "transaction_messages" => return o(&p.transaction_messages),
+                "outbox" => return o(&p.outbox),
+                _ => {}
+            }
+            let c = p.config.as_ref()?;
+            match prop {
+                "acks" => c.acks.map(|a| a.as_str().to_string()),
+                "enable.idempotence" => o(&c.enable_idempotence),
+                "max.in.flight.requests.per.connection" => o(&c.max_in_flight),
+                "retries" => o(&c.retries),
+                "linger.ms" => o(&c.linger_ms),
+                "batch.size" => o(&c.batch_size),
+                "request.timeout.ms" => o(&c.request_timeout_ms),
+                "delivery.timeout.ms" => o(&c.delivery_timeout_ms),
+                "retry.backoff.ms" => o(&c.retry_backoff_ms),
+                "transactional.id" => c.transactional_id.clone(),
+                "transaction.timeout.ms" => o(&c.transaction_timeout_ms),
+                _ => None,
+            }
+        }
+        Owner::Consumer(i) => {
+            let c = s.consumers.get(i)?;
+            match prop {
+                "commit" => return c.commit.map(|m| m.as_str().to_string()),
+                "processing" => return c.processing.map(|m| m.as_str().to_string()),
+                "processing_ms" => return o(&c.processing_ms),
+                "inbox" => return o(&c.inbox),
+                "dlq" => return c.dlq.clone(),
+                _ => {}
+            }
+            let k = c.config.as_ref()?;
+            match prop {
+                "enable.auto.commit" => o(&k.enable_auto_commit),
+                "auto.commit.interval.ms" => o(&k.auto_commit_interval_ms),
+                "isolation.level" => k.isolation_level.map(|m| m.as_str().to_string()),
+                "auto.offset.reset" => k.auto_offset_reset.map(|m| m.as_str().to_string()),
+                "max.poll.records" => o(&k.max_poll_records),
+                "session.timeout.ms" => o(&k.session_timeout_ms),
+                "heartbeat.interval.ms" => o(&k.heartbeat_interval_ms),
+                "max.poll.interval.ms" => o(&k.max_poll_interval_ms),
+                _ => None,
+            }
+        }
+        Owner::Processor(i) => {
+            let p = s.processors.get(i)?;
+            match prop {
+                "processing.guarantee" => p.processing_guarantee.map(|m| m.as_str().to_string()),
+                "commit.interval.ms" => o(&p.commit_interval_ms),
+                "processing_ms" => o(&p.processing_ms),
+                _ => None,
+            }
+        }
+    }
+}
+
+/// The value in force for a run that resolved to `cfg`.
+pub fn effective(cfg: &Resolved, owner: Owner, prop: &str) -> Option<String> {
+    let st = |v: &dyn ToString| Some(v.to_string());
+    match owner {
+        Owner::Cluster => {
+            let c = &cfg.cluster;
+            match prop {
+                "brokers" => st(&c.brokers),
+                "unclean.leader.election.enable" => st(&c.unclean_leader_election),
+                "replica.lag.time.max.ms" => st(&c.replica_lag_time_max_ms),
+                "broker.session.timeout.ms" => st(&c.broker_session_timeout_ms),
+                "network_latency_ms" => st(&c.network_latency_ms),
+                "group.initial.rebalance.delay.ms" => st(&c.group_initial_rebalance_delay_ms),
+                _ => None,
+            }
+        }
+        Owner::Topic(i) => {
+            let t = cfg.topics.get(i)?;
+            match prop {
+                "partitions" => st(&t.partitions),
+                "replication.factor" => st(&t.replication_factor),
+                "min.insync.replicas" => st(&t.min_insync_replicas),
+                _ => None,
+            }
+        }
+        Owner::Producer(i) => {
+            let p = cfg.producers.get(i)?;
+            match prop {
+                "messages" => st(&p.messages),
+                "keys" => st(&p.keys),
+                "interval_ms" => st(&p.interval_ms),
+                "value_bytes" => st(&p.value_bytes),
+                "transaction_messages" => st(&p.transaction_messages),
+                "outbox" => st(&p.outbox),
+                "acks" => Some(p.acks.as_str().to_string()),
+                "enable.idempotence" => st(&p.idempotence),
+                "max.in.flight.requests.per.connection" => st(&p.max_in_flight),
+                "retries" => st(&p.retries),
+                "linger.ms" => st(&p.linger_ms),
+                "batch.size" => st(&p.batch_size),
+                "request.timeout.ms" => st(&p.request_timeout_ms),
+                "delivery.timeout.ms" => st(&p.delivery_timeout_ms),
+                "retry.backoff.ms" => st(&p.retry_backoff_ms),
+                "transactional.id" => p.transactional_id.clone(),
+                "transaction.timeout.ms" => st(&p.transaction_timeout_ms),
+                _ => None,
+            }
+        }
+        Owner::Consumer(i) => {
+            let c = cfg.consumers.get(i)?;
+            match prop {
+                "commit" => Some(c.commit.as_str().into()),
+                "processing" => Some(c.processing.as_str().into()),
+                "processing_ms" => st(&c.processing_ms),
+                "inbox" => st(&c.inbox),
+                "enable.auto.commit" => st(&c.enable_auto_commit),
+                "auto.commit.interval.ms" => st(&c.auto_commit_interval_ms),
+                "isolation.level" => Some(c.isolation_level.as_str().into()),
+                "auto.offset.reset" => Some(c.auto_offset_reset.as_str().into()),
+                "max.poll.records" => st(&c.max_poll_records),
+                "session.timeout.ms" => st(&c.session_timeout_ms),
+                "heartbeat.interval.ms" => st(&c.heartbeat_interval_ms),
+                "max.poll.interval.ms" => st(&c.max_poll_interval_ms),
+                "dlq" => c.dlq.and_then(|t| cfg.topics.get(t)).map(|t| t.name.clone()),
+                _ => None,
+            }
+        }
+        Owner::Processor(i) => {
+            let p = cfg.processors.get(i)?;
+            match prop {
+                "processing.guarantee" => Some(p.guarantee.as_str().into()),
+                "commit.interval.ms" => st(&p.commit_interval_ms),
+                "processing_ms" => st(&p.processing_ms),
+                _ => None,
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,6 +497,47 @@ mod tests {
         assert!(set(&mut s, "acks", "p1", "2").is_err());
         assert!(set(&mut s, "acks", "nobody", "1").is_err());
         assert!(set(&mut s, "enable.idempotence", "p1", "yes").is_err());
+    }
+
+    const WITH_PROCESSOR: &str = r#"{"version":1,
+      "topics":[{"name":"orders","partitions":3},{"name":"out"}],
+      "producers":[{"id":"p1","topic":"orders","messages":10,"config":{"acks":"1"}}],
+      "consumers":[{"id":"c1","group":"g","topic":"orders"}],
+      "processors":[{"id":"etl","group":"etl","from":"orders","to":"out"}]}"#;
+
+    #[test]
+    fn every_setting_round_trips_and_explicit_agrees_with_get() {
+        let mut s = parse_scenario(WITH_PROCESSOR).unwrap();
+        for owner in [Owner::Cluster, Owner::Topic(0), Owner::Producer(0), Owner::Consumer(0), Owner::Processor(0)] {
+            let id = owner.id(&s);
+            for st in of(owner.kind()) {
+                let value = match st.values {
+                    Values::Choice(options) => options[options.len() - 1].to_string(),
+                    Values::Bool => "true".into(),
+                    Values::Number => "7".into(),
+                    Values::Text => "tx".into(),
+                };
+                set(&mut s, st.name, &id, &value).unwrap_or_else(|e| panic!("{}: {e}", st.name));
+                assert_eq!(explicit(&s, owner, st.name).as_deref(), Some(value.as_str()), "{}", st.name);
+                assert_eq!(explicit(&s, owner, st.name), get(&s, st.name, &id), "{} agrees with get", st.name);
+                set(&mut s, st.name, &id, "").expect("unset");
+                assert_eq!(explicit(&s, owner, st.name), None, "{}", st.name);
+            }
+        }
+    }
+
+    #[test]
+    fn effective_values_cover_the_table() {
+        let out = crate::run(&parse_scenario(WITH_PROCESSOR).unwrap()).expect("runs");
+        for owner in [Owner::Cluster, Owner::Topic(0), Owner::Producer(0), Owner::Consumer(0), Owner::Processor(0)] {
+            for st in of(owner.kind()) {
+                if !matches!(st.name, "transactional.id" | "dlq") {
+                    assert!(effective(&out.cfg, owner, st.name).is_some(), "{}", st.name);
+                }
+            }
+        }
+        assert_eq!(effective(&out.cfg, Owner::Producer(0), "acks").as_deref(), Some("1"));
+        assert_eq!(effective(&out.cfg, Owner::Producer(0), "enable.idempotence").as_deref(), Some("false"));
     }
 
     #[test]

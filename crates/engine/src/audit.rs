@@ -358,7 +358,14 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
     let mut stored_at: Vec<u64> = vec![u64::MAX; n];
     let mut seen_at: Vec<u64> = vec![u64::MAX; n];
     let encode = |tp: Tp, off: u64| ((tp.partition as u64) << 48) | off;
-    let topics: BTreeSet<u16> = crate::sort::btree_set(final_logs.keys().map(|tp| tp.topic).chain(read_list.iter().map(|r| r.0.topic)));
+    // The topics with a final log or a read, in order (a handful: no set needed).
+    let mut topics: Vec<u16> = Vec::new();
+    for t in final_logs.keys().map(|tp| tp.topic).chain(read_list.iter().map(|r| r.0.topic)) {
+        if topics.last() != Some(&t) && !topics.contains(&t) {
+            topics.push(t);
+        }
+    }
+    crate::sort::ascending(&mut topics);
     for topic in topics {
         let mut touched: Vec<usize> = Vec::new();
         let range = Tp { topic, partition: 0 }..=Tp { topic, partition: u16::MAX };

@@ -179,6 +179,7 @@ pub fn ClusterView() -> impl IntoView {
         <div class="cluster-wrap">
             <h2 id="stage-title" class="sr-only">{tr!(i18n, cluster_title)}</h2>
             <p class="caption" data-testid="caption"><strong>{caption}</strong>" "<span class="muted">{hint}</span></p>
+            <p class="swipe-hint muted" data-testid="swipe-hint">{tr!(i18n, cluster_swipe)}</p>
             <div class="cluster" data-testid="cluster">
                 <svg class="cluster-svg" viewBox=view_box role="group" aria-label=tr!(i18n, cluster_title) on:click=on_click>
                     {move || {

@@ -130,7 +130,18 @@ describe('sharing and keeping the work', () => {
       await page.getByTestId('verdict').waitFor();
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 1, `no horizontal overflow (${overflow}px)`);
+      // The cluster is wider than a phone and scrolls inside its panel; a hint says so.
+      const hint = page.getByTestId('swipe-hint');
+      assert.ok(await hint.isVisible(), 'the swipe hint shows on a phone');
+      assert.match(await hint.textContent(), /sideways/);
+      const scrollable = await page.evaluate(() => {
+        const w = document.querySelector('.cluster-wrap');
+        return w.scrollWidth - w.clientWidth;
+      });
+      assert.ok(scrollable > 100, `the cluster scrolls sideways inside its panel (${scrollable}px)`);
       await screenshot(page, 'phone');
+      await page.setViewportSize({ width: 1280, height: 900 });
+      assert.ok(!(await hint.isVisible()), 'no swipe hint where the cluster fits');
     } finally {
       await fresh.close();
     }

@@ -60,6 +60,8 @@ impl RunData {
         ackademy_engine::sort::by_key(&mut drops, |&i| tl.flights[i].dropped.map(|d| d.0).unwrap_or(0));
 
         let mut max_leo: BTreeMap<Tp, u64> = BTreeMap::new();
+        // Every append updates its partition's end: a table, not a tree, per event.
+        let mut leo: ackademy_engine::tpmap::TpMap<u64> = ackademy_engine::tpmap::TpMap::new();
         let mut partitions = BTreeSet::new();
         for (ti, t) in out.cfg.topics.iter().enumerate() {
             for p in 0..t.partitions {
@@ -76,9 +78,8 @@ impl RunData {
         for e in &tl.events {
             match &e.kind {
                 Kind::Append { tp, base_offset, records, transactional, .. } => {
-                    partitions.insert(*tp);
                     let end = base_offset + records.len() as u64;
-                    let m = max_leo.entry(*tp).or_insert(0);
+                    let m = leo.get_or_insert_with(*tp, || 0);
                     *m = (*m).max(end);
                     has_transactions |= *transactional;
                 }
@@ -116,6 +117,10 @@ impl RunData {
                 }
                 _ => {}
             }
+        }
+        for (tp, end) in leo.iter() {
+            partitions.insert(tp);
+            max_leo.insert(tp, *end);
         }
         // Faults the scenario scheduled that leave no event of their own (drops, poison).
         for fault in &out.cfg.faults {

@@ -776,7 +776,7 @@ impl Sim {
 fn check_sequence(log: &Log, pb: &ProduceBatch) -> Result<Option<u64>, KafkaError> {
     let first = pb.base_sequence;
     let last = first + pb.records.len() as i32 - 1;
-    match log.producers.get(&pb.producer_id) {
+    match log.producer(pb.producer_id) {
         None => Ok(None),
         Some(e) => {
             if pb.producer_epoch < e.epoch {

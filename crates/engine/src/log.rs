@@ -73,7 +73,7 @@ pub struct Log {
     pub batches: Vec<Batch>,
     /// (leader epoch, start offset), increasing.
     pub epochs: Vec<(u32, u64)>,
-    pub producers: VecMap<i64, ProducerEntry>,
+    producers: VecMap<i64, ProducerEntry>,
     /// Aborted transactions: (producer id, first offset, marker offset).
     pub aborted: Vec<(i64, u64, u64)>,
     /// How many producers have a transaction open here (none: the last stable offset is
@@ -82,6 +82,12 @@ pub struct Log {
 }
 
 impl Log {
+    /// What this log remembers of a producer id (changed only by appends and truncation,
+    /// which keep the count of open transactions with it).
+    pub fn producer(&self, pid: i64) -> Option<&ProducerEntry> {
+        self.producers.get(&pid)
+    }
+
     pub fn end_offset(&self) -> u64 {
         self.batches.last().map(|b| b.next_offset()).unwrap_or(0)
     }

@@ -283,7 +283,7 @@ impl Sim {
                 None => Some(KafkaError::UnknownTopicOrPartition),
                 Some(r) if !matches!(r.role, Role::Leader(_)) => Some(KafkaError::NotLeaderOrFollower),
                 Some(r) => {
-                    let entry = r.log.producers.get(&pid);
+                    let entry = r.log.producer(pid);
                     if entry.is_some_and(|e| epoch < e.epoch) {
                         Some(KafkaError::InvalidProducerEpoch)
                     } else {

@@ -154,6 +154,7 @@ pub fn SettingControl(owner: Owner, id: String, setting: Setting, #[prop(optiona
     let explicit = move || explicit_memo.get();
     let effective = move || state.run.with(|r| cat::effective(&r.out.cfg, owner, prop));
     let shown = move || explicit().or_else(effective).unwrap_or_default();
+    let default = move || state.draft.with(|s| setting.default_in(s, owner));
     let id_for_err = id.clone();
     let error = move || {
         let engine = state.edit_error.get().and_then(|e| {
@@ -190,7 +191,7 @@ pub fn SettingControl(owner: Owner, id: String, setting: Setting, #[prop(optiona
         .into_any(),
         Values::Number => view! {
             <input type="number" inputmode="numeric" min="0" id=dom_id.clone() data-config=prop data-owner=id.clone()
-                prop:value=shown placeholder=setting.default
+                prop:value=shown placeholder=default
                 on:input=move |ev| {
                     // An emptied field is being retyped: wait for the change event.
                     let v = event_target_value(&ev);
@@ -225,7 +226,7 @@ pub fn SettingControl(owner: Owner, id: String, setting: Setting, #[prop(optiona
             <p class="help">
                 {move || help(i18n, prop)}
                 " "
-                <span class="default">{t!(i18n, default_is, value = setting.default)}</span>
+                <span class="default">{t!(i18n, default_is, value = default)}</span>
             </p>
             {move || error().map(|m| view! {
                 <p class="setting-error" role="alert" data-testid="setting-error">

@@ -76,6 +76,26 @@ describe('interacting with the playground', () => {
     }
   });
 
+  test("a processor's commit.interval.ms shows Kafka Streams' default for its guarantee", async () => {
+    const json = JSON.stringify({
+      version: 1, topics: [{ name: 'a' }, { name: 'b' }],
+      producers: [{ id: 'p1', topic: 'a', messages: 5 }],
+      processors: [{ id: 'etl', group: 'etl', from: 'a', to: 'b' }],
+    });
+    const { page } = await openScenario(env.context, env.url, json);
+    try {
+      const field = page.locator('[data-config="commit.interval.ms"][data-owner="etl"]');
+      const help = page.locator('.setting', { has: field }).locator('.default');
+      assert.equal((await help.textContent()).trim(), 'Default: 30000.');
+      await page.selectOption('[data-config="processing.guarantee"][data-owner="etl"]', 'exactly_once_v2');
+      await page.waitForFunction(() => /100\./.test(document.querySelector('.setting:has([data-config="commit.interval.ms"]) .default').textContent));
+      assert.equal((await help.textContent()).trim(), 'Default: 100.');
+      assert.equal(await field.inputValue(), '100');
+    } finally {
+      await page.close();
+    }
+  });
+
   test('clicking a broker crashes it at the current time, clicking again restarts it', async () => {
     const { page, problems } = await openApp(env.context, env.url);
     try {

@@ -118,6 +118,22 @@ pub struct Setting {
     pub default: &'static str,
 }
 
+impl Setting {
+    /// Kafka's default for this owner in this scenario: the row's, except where Kafka's
+    /// default follows another setting (Kafka Streams' `commit.interval.ms` is 100 under
+    /// `processing.guarantee=exactly_once_v2`, 30000 otherwise).
+    pub fn default_in(&self, s: &Scenario, owner: Owner) -> &'static str {
+        match (self.name, owner) {
+            ("commit.interval.ms", Owner::Processor(i))
+                if s.processors.get(i).and_then(|p| p.processing_guarantee) == Some(Guarantee::ExactlyOnceV2) =>
+            {
+                "100"
+            }
+            _ => self.default,
+        }
+    }
+}
+
 const fn row(owner: Kind, name: &'static str, place: Place, values: Values, default: &'static str) -> Setting {
     Setting { name, owner, place, values, default }
 }
@@ -475,6 +491,24 @@ mod tests {
       "topics":[{"name":"orders","partitions":3}],
       "producers":[{"id":"p1","topic":"orders","messages":10}],
       "consumers":[{"id":"c1","group":"g","topic":"orders","config":{"auto.offset.reset":"earliest"}}]}"#;
+
+    #[test]
+    fn commit_interval_default_follows_the_processing_guarantee() {
+        let mut s = parse_scenario(
+            r#"{"version":1,"topics":[{"name":"a"},{"name":"b"}],
+              "processors":[{"id":"etl","group":"etl","from":"a","to":"b"}]}"#,
+        )
+        .unwrap();
+        let row = find(Kind::Processor, "commit.interval.ms").unwrap();
+        assert_eq!(row.default_in(&s, Owner::Processor(0)), "30000");
+        set(&mut s, "processing.guarantee", "etl", "exactly_once_v2").unwrap();
+        assert_eq!(row.default_in(&s, Owner::Processor(0)), "100");
+        // The engine resolves the same value.
+        let cfg = crate::resolve(&s).unwrap();
+        assert_eq!(effective(&cfg, Owner::Processor(0), "commit.interval.ms").as_deref(), Some("100"));
+        let acks = find(Kind::Producer, "acks").unwrap();
+        assert_eq!(acks.default_in(&s, Owner::Producer(0)), acks.default);
+    }
 
     #[test]
     fn sets_and_reads_kafka_properties_and_fields() {

@@ -157,10 +157,7 @@ impl<E> EventQueue<E> {
     /// The earliest pending event if it is due at or before `end`; otherwise `None`, and
     /// the queue and the clock are left as they were.
     pub fn pop_until(&mut self, end: Time) -> Option<(Time, E)> {
-        let t = match self.next_near() {
-            Some(t) => t,
-            None => self.far.peek()?.0.at,
-        };
+        let t = self.peek_time()?;
         if t > end {
             return None;
         }

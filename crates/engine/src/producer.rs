@@ -690,8 +690,8 @@ impl Sim {
         if self.inst(p, inst).paused {
             // A paused (zombie) producer reads its socket when it resumes.
             let slot = self.park_msg(msg);
-            let ev = Ev::Deliver { id: net_id, from, to: Node::Producer(p, inst), slot };
-            self.inst(p, inst).deferred.push(ev);
+            let deferred = self.deferred_if_paused(p, inst, Ev::Deliver { id: net_id, from, to: Node::Producer(p, inst), slot });
+            debug_assert!(deferred.is_none(), "a paused producer defers its input");
             return;
         }
         let now = self.now();

@@ -295,6 +295,16 @@ pub enum Guarantee {
     ExactlyOnceV2,
 }
 
+impl Guarantee {
+    /// Kafka Streams' default `commit.interval.ms` under this guarantee.
+    pub fn default_commit_interval_ms(self) -> u64 {
+        match self {
+            Guarantee::AtLeastOnce => 30_000,
+            Guarantee::ExactlyOnceV2 => 100,
+        }
+    }
+}
+
 /// Serialize/Deserialize for a fieldless enum written as one of a fixed set of strings.
 macro_rules! spelled_enum {
     ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {

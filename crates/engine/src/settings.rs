@@ -120,16 +120,15 @@ pub struct Setting {
 
 impl Setting {
     /// Kafka's default for this owner in this scenario: the row's, except where Kafka's
-    /// default follows another setting (Kafka Streams' `commit.interval.ms` is 100 under
-    /// `processing.guarantee=exactly_once_v2`, 30000 otherwise).
-    pub fn default_in(&self, s: &Scenario, owner: Owner) -> &'static str {
+    /// default follows another setting (Kafka Streams' `commit.interval.ms` follows
+    /// `processing.guarantee`, as the engine resolves it).
+    pub fn default_in(&self, s: &Scenario, owner: Owner) -> String {
         match (self.name, owner) {
-            ("commit.interval.ms", Owner::Processor(i))
-                if s.processors.get(i).and_then(|p| p.processing_guarantee) == Some(Guarantee::ExactlyOnceV2) =>
-            {
-                "100"
+            ("commit.interval.ms", Owner::Processor(i)) => {
+                let guarantee = s.processors.get(i).and_then(|p| p.processing_guarantee).unwrap_or(Guarantee::AtLeastOnce);
+                guarantee.default_commit_interval_ms().to_string()
             }
-            _ => self.default,
+            _ => self.default.to_string(),
         }
     }
 }
@@ -501,6 +500,7 @@ mod tests {
         .unwrap();
         let row = find(Kind::Processor, "commit.interval.ms").unwrap();
         assert_eq!(row.default_in(&s, Owner::Processor(0)), "30000");
+        assert_eq!(row.default, row.default_in(&s, Owner::Processor(0)), "the table's default is at_least_once's");
         set(&mut s, "processing.guarantee", "etl", "exactly_once_v2").unwrap();
         assert_eq!(row.default_in(&s, Owner::Processor(0)), "100");
         // The engine resolves the same value.

@@ -924,13 +924,9 @@ fn resolve_processor(
         MAX_TIME_MS,
     )?;
     let guarantee = p.processing_guarantee.unwrap_or(Guarantee::AtLeastOnce);
-    let default_interval = match guarantee {
-        Guarantee::AtLeastOnce => 30_000,
-        Guarantee::ExactlyOnceV2 => 100,
-    };
     let commit_interval_ms = in_range(
         &format!("{path}.commit.interval.ms"),
-        p.commit_interval_ms.unwrap_or(default_interval),
+        p.commit_interval_ms.unwrap_or(guarantee.default_commit_interval_ms()),
         1,
         MAX_TIME_MS,
     )?;

@@ -99,9 +99,9 @@ mod tests {
     fn behaves_like_a_btreemap() {
         let mut a = TpMap::new();
         let mut b = BTreeMap::new();
-        let mut x = 11u64;
+        let mut rng = <rand_pcg::Pcg32 as rand::SeedableRng>::seed_from_u64(11);
         for _ in 0..5_000 {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let x: u64 = rand::Rng::random(&mut rng);
             let tp = Tp { topic: ((x >> 40) % 4) as u16, partition: ((x >> 50) % 9) as u16 };
             match (x >> 20) % 3 {
                 0 => assert_eq!(a.insert(tp, x), b.insert(tp, x)),

@@ -107,9 +107,9 @@ mod tests {
     fn behaves_like_a_btreemap() {
         let mut a = VecMap::new();
         let mut b = BTreeMap::new();
-        let mut x = 7u64;
+        let mut rng = <rand_pcg::Pcg32 as rand::SeedableRng>::seed_from_u64(7);
         for _ in 0..5_000 {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let x: u64 = rand::Rng::random(&mut rng);
             let k = (x >> 33) % 64;
             match (x >> 20) % 3 {
                 0 => assert_eq!(a.insert(k, x), b.insert(k, x)),

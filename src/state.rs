@@ -71,6 +71,8 @@ pub struct AppState {
     pub generation: RwSignal<u32>,
     /// In a lesson the faults are part of the story: clicks on the cluster add none.
     pub faults_locked: RwSignal<bool>,
+    /// The cluster is drawn stacked (a phone's width; see `layout::STACKED`).
+    pub stacked: RwSignal<bool>,
 }
 
 pub const DEFAULT_SPEED_EXP: f64 = -1.0;
@@ -86,6 +88,30 @@ pub fn now_ms() -> f64 {
     #[cfg(not(target_arch = "wasm32"))]
     {
         0.0
+    }
+}
+
+fn geometry(stacked: bool) -> crate::layout::Geometry {
+    if stacked {
+        crate::layout::STACKED
+    } else {
+        crate::layout::WIDE
+    }
+}
+
+/// A first guess before the cluster's panel is measured: a window narrower than the
+/// stacking width has a panel narrower still.
+fn initially_stacked() -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()
+            .and_then(|w| w.inner_width().ok())
+            .and_then(|v| v.as_f64())
+            .is_some_and(|w| w < crate::layout::STACK_BELOW_PX)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        false
     }
 }
 
@@ -128,7 +154,8 @@ fn push_timing(key: &str, values: &[f64]) {
 impl AppState {
     /// State for a scenario known to run (the default, or one that already ran).
     pub fn new(scenario: Scenario, run: RunData, source: Source, load_error: Option<LoadError>) -> Self {
-        let layout = Layout::new(&run);
+        let stacked = initially_stacked();
+        let layout = Layout::new(&run, geometry(stacked));
         let cluster = run.tl.state_at(0);
         let draft = RwSignal::new(scenario.clone());
         let scenario = RwSignal::new(scenario);
@@ -154,7 +181,18 @@ impl AppState {
             help: RwSignal::new(false),
             generation: RwSignal::new(0),
             faults_locked: RwSignal::new(false),
+            stacked: RwSignal::new(stacked),
         }
+    }
+
+    /// Draws the cluster stacked or wide, as the room it has asks.
+    pub fn set_stacked(&self, stacked: bool) {
+        if self.stacked.get_untracked() == stacked {
+            return;
+        }
+        self.stacked.set(stacked);
+        let layout = self.run.with_untracked(|run| Layout::new(run, geometry(stacked)));
+        self.layout.set(Rc::new(layout));
     }
 
     /// Changes the draft and re-runs it. Returns whether the engine accepted it.
@@ -200,7 +238,7 @@ impl AppState {
     fn install(&self, run: RunData, new_scenario: bool) {
         // Most edits keep the same picture: then the cluster's SVG is not rebuilt. (A new
         // scenario may rename what it draws, so it always is.)
-        let layout = Layout::new(&run);
+        let layout = Layout::new(&run, geometry(self.stacked.get_untracked()));
         if new_scenario || self.layout.with_untracked(|l| **l != layout) {
             self.layout.set(Rc::new(layout));
         }

@@ -5,7 +5,7 @@
 
 use crate::components::draw::{self, KEY_COLORS, UNKEYED};
 use crate::i18n::*;
-use crate::layout::{self, Layout, RightKind, CELL_H, STRIP_X0, STRIP_X1};
+use crate::layout::{self, Layout, RightKind, CELL_H};
 use crate::run::RunData;
 use crate::state::AppState;
 use ackademy_engine::log::Control;
@@ -20,8 +20,8 @@ use std::fmt::Write as _;
 use std::rc::Rc;
 
 /// What the moving parts were last drawn for: time, run generation, canvas width, dark
-/// scheme, reduced motion. Nothing to redraw while it stays the same.
-type Drawn = (f64, u32, f64, bool, bool);
+/// scheme, reduced motion, layout. Nothing to redraw while it stays the same.
+type Drawn = (f64, u32, f64, bool, bool, usize);
 
 /// The newest instance's state of a producer, consumer or processor.
 pub fn client_state(c: &ClusterState, pick: impl Fn(&Node) -> bool) -> Option<ClientState> {
@@ -45,7 +45,7 @@ fn cell_paths(run: &RunData, l: &Layout, tp: Tp, r: &ReplicaView, y: f64, select
     let mut sel = String::new();
     // A long log is drawn one cell per bucket of offsets (about one per unit of width), so
     // the path stays small however many records there are.
-    let bucket = ((r.cells.len() as f64 / (STRIP_X1 - STRIP_X0)).ceil() as usize).max(1);
+    let bucket = ((r.cells.len() as f64 / (l.g.strip_x1 - l.g.strip_x0)).ceil() as usize).max(1);
     let w = if bucket > 1 { (cw * bucket as f64).max(1.0) } else { w };
     for (o, cell) in r.cells.iter().enumerate().step_by(bucket) {
         let x = l.offset_x(tp, o as u64);
@@ -114,11 +114,11 @@ pub fn drop_at_click(state: AppState, ev: &leptos::ev::MouseEvent) -> bool {
     if rect.width() <= 0.0 {
         return false;
     }
-    let scale = layout::W / rect.width();
-    let x = (ev.client_x() as f64 - rect.left()) * scale;
-    let y = (ev.client_y() as f64 - rect.top()) * scale;
     let run = state.run.get_untracked();
     let lay = state.layout.get_untracked();
+    let scale = lay.g.w / rect.width();
+    let x = (ev.client_x() as f64 - rect.left()) * scale;
+    let y = (ev.client_y() as f64 - rect.top()) * scale;
     match draw::droppable_at(&run, &lay, state.t.get_untracked(), x, y) {
         Some((at, kind)) => {
             ev.stop_propagation();
@@ -138,20 +138,20 @@ pub fn ClusterView() -> impl IntoView {
     let reduced = use_prefers_reduced_motion();
 
     // One loop: advance playback, then redraw the moving parts when anything they show changed.
-    let drawn: Rc<Cell<Drawn>> = Rc::new(Cell::new((f64::NAN, 0, 0.0, false, false)));
+    let drawn: Rc<Cell<Drawn>> = Rc::new(Cell::new((f64::NAN, 0, 0.0, false, false, 0)));
     let frame_times = draw::FrameStats::install();
     let _ = use_raf_fn(move |args| {
         let t0 = crate::state::now_ms();
         state.tick(args.delta);
         let Some(cv) = canvas.get_untracked() else { return };
-        let key = (state.t.get_untracked(), state.generation.get_untracked(), cv.client_width() as f64, dark.get_untracked(), reduced.get_untracked());
+        let lay = state.layout.get_untracked();
+        let key = (state.t.get_untracked(), state.generation.get_untracked(), cv.client_width() as f64, dark.get_untracked(), reduced.get_untracked(), Rc::as_ptr(&lay) as usize);
         let prev = drawn.get();
-        if prev.0 == key.0 && prev.1 == key.1 && prev.2 == key.2 && prev.3 == key.3 && prev.4 == key.4 {
+        if prev.0 == key.0 && prev.1 == key.1 && prev.2 == key.2 && prev.3 == key.3 && prev.4 == key.4 && prev.5 == key.5 {
             return;
         }
         drawn.set(key);
         let run = state.run.get_untracked();
-        let lay = state.layout.get_untracked();
         draw::draw(&cv, &run, &lay, key.0, state.speed(), key.3, key.4);
         frame_times.record(crate::state::now_ms() - t0);
     });
@@ -161,7 +161,16 @@ pub fn ClusterView() -> impl IntoView {
         drop_at_click(state, &ev);
     };
 
-    let view_box = move || state.layout.with(|l| format!("0 0 {} {:.0}", layout::W, l.h));
+    let view_box = move || state.layout.with(|l| format!("0 0 {} {:.0}", l.g.w, l.h));
+    // Wide or stacked, as the panel's width asks.
+    let panel = NodeRef::<leptos::html::Div>::new();
+    let size = leptos_use::use_element_size(panel);
+    Effect::new(move |_| {
+        let w = size.width.get();
+        if w > 0.0 {
+            state.set_stacked(w < layout::STACK_BELOW_PX);
+        }
+    });
     // Which scenario to try this is, if it is one of them (unchanged).
     let preset = Memo::new(move |_| {
         state.scenario.with(crate::presets::which)
@@ -179,8 +188,7 @@ pub fn ClusterView() -> impl IntoView {
         <div class="cluster-wrap">
             <h2 id="stage-title" class="sr-only">{tr!(i18n, cluster_title)}</h2>
             <p class="caption" data-testid="caption"><strong>{caption}</strong>" "<span class="muted">{hint}</span></p>
-            <p class="swipe-hint muted" data-testid="swipe-hint">{tr!(i18n, cluster_swipe)}</p>
-            <div class="cluster" data-testid="cluster">
+            <div class="cluster" data-testid="cluster" data-stacked=move || state.stacked.get().to_string() node_ref=panel>
                 <svg class="cluster-svg" viewBox=view_box role="group" aria-label=tr!(i18n, cluster_title) on:click=on_click>
                     {move || {
                         let l = state.layout.get();
@@ -204,34 +212,47 @@ pub fn ClusterView() -> impl IntoView {
 fn Links(layout: Rc<Layout>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let l = layout;
-    let brokers: Vec<(usize, f64)> = l.brokers.iter().enumerate().map(|(i, b)| (i, b.rect.cy())).collect();
-    let producer_ys: Vec<f64> = l.producers.iter().map(|r| r.cy()).collect();
-    let right_ys: Vec<f64> = l.right.iter().map(|r| r.1.cy()).collect();
+    let g = l.g;
+    let (np, nc) = state.run.with_untracked(|run| (run.out.cfg.producers.len(), run.out.cfg.consumers.len()));
+    // Every client's path to every broker, as messages travel it.
+    let clients: Vec<Node> = (0..l.producers.len())
+        .map(|p| Node::Producer(p as u16, 0))
+        .chain(l.right.iter().map(|(k, _)| match k {
+            RightKind::Consumer(i) => Node::Consumer(*i as u16, 0),
+            RightKind::Processor(i) => Node::Processor(*i as u16, 0),
+        }))
+        .collect();
+    let brokers: Vec<(usize, f64, Vec<String>)> = l
+        .brokers
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let paths = clients.iter().filter_map(|c| l.route(*c, Node::Broker(i as u32), np, nc)).map(|r| r.path()).collect();
+            (i, b.rect.cy(), paths)
+        })
+        .collect();
     let spine_top = l.controller.y + l.controller.h;
     let spine_bottom = l.coordinator.y;
     view! {
         <g class="links">
-            <line class="spine" x1=layout::SPINE_X y1=spine_top x2=layout::SPINE_X y2=spine_bottom></line>
-            {brokers.into_iter().map(|(b, y)| {
+            <line class="spine" x1=g.spine_x y1=spine_top x2=g.spine_x y2=spine_bottom></line>
+            {brokers.into_iter().map(|(b, y, paths)| {
                 let cls = move || state.cluster.with(|c| {
                     let v = c.brokers.get(b).cloned().unwrap_or_default();
                     if !v.alive { "link down" } else if v.isolated { "link cut" } else { "link" }
                 });
                 let client_cls = move || state.cluster.with(|c| if c.brokers.get(b).is_some_and(|v| v.alive) { "link" } else { "link down" });
-                let py = producer_ys.clone();
-                let ry = right_ys.clone();
                 let toggle = move || {
                     let isolated = state.cluster.with_untracked(|c| c.brokers.get(b).is_some_and(|v| v.isolated));
                     state.add_fault(if isolated { FaultKind::Heal } else { FaultKind::IsolateBroker { broker: b as u32 } });
                 };
                 view! {
-                    <line class=cls x1=layout::BROKER_X1 y1=y x2=layout::SPINE_X y2=y></line>
+                    <line class=cls x1=g.broker_x1 y1=y x2=g.spine_x y2=y></line>
                     // A wide invisible line over the broker's link to the others: clicking it
                     // cuts the link (isolate_broker) or heals it.
-                    <line class="link-hit" data-node="link" data-testid=format!("link-{b}") x1=layout::BROKER_X1 y1=y x2=layout::SPINE_X + 6.0 y2=y
+                    <line class="link-hit" data-node="link" data-testid=format!("link-{b}") x1=g.broker_x1 y1=y x2=g.spine_x + 6.0 y2=y
                         on:click=move |ev| { ev.stop_propagation(); toggle() }></line>
-                    {py.into_iter().map(|p| view! { <line class=client_cls x1=layout::PRODUCER_X1 y1=p x2=layout::BROKER_X0 y2=y></line> }).collect_view()}
-                    {ry.into_iter().map(|r| view! { <line class=client_cls x1=layout::BROKER_X1 y1=y x2=layout::CLIENT_X0 y2=r></line> }).collect_view()}
+                    {paths.into_iter().map(|d| view! { <path class=client_cls d=d></path> }).collect_view()}
                 }
             }).collect_view()}
         </g>
@@ -366,11 +387,12 @@ fn replica_row(run: &RunData, l: &Layout, c: &ClusterState, b: u32, tp: Tp, y: f
         if in_isr { " in-isr" } else { " out-of-isr" }
     );
     let name = run.tp_name(tp);
+    let g = l.g;
     view! {
         <g class=row_cls>
-            <text class="role" x=layout::BROKER_X0 + 14.0 y=cy + 11.0 text-anchor="middle">{if is_leader { "★" } else { "·" }}</text>
-            <text class="tp" x=layout::BROKER_X0 + 24.0 y=cy + 11.0>{name}</text>
-            <text class="isr" x=STRIP_X0 - 8.0 y=cy + 11.0 text-anchor="end">
+            <text class="role" x=g.broker_x0 + 14.0 y=cy + 11.0 text-anchor="middle">{if is_leader { "★" } else { "·" }}</text>
+            <text class="tp" x=g.broker_x0 + 24.0 y=cy + 11.0>{name}</text>
+            <text class="isr" x=g.strip_x0 - 8.0 y=cy + 11.0 text-anchor="end">
                 {match lag {
                     Some(n) if n >= 10_000 => format!("−{}k", n / 1000),
                     Some(n) if n >= 1000 => format!("−{:.1}k", n as f64 / 1000.0),
@@ -378,7 +400,7 @@ fn replica_row(run: &RunData, l: &Layout, c: &ClusterState, b: u32, tp: Tp, y: f
                     None => String::new(),
                 }}
             </text>
-            <rect class="strip" x=STRIP_X0 - 2.0 y=cy - 2.0 width=STRIP_X1 - STRIP_X0 + 4.0 height=CELL_H + 4.0 rx="3"></rect>
+            <rect class="strip" x=g.strip_x0 - 2.0 y=cy - 2.0 width=g.strip_x1 - g.strip_x0 + 4.0 height=CELL_H + 4.0 rx="3"></rect>
             {paths.into_iter().map(|(d, fill, class)| {
                 if fill.is_empty() { view! { <path class=class d=d></path> }.into_any() } else { view! { <path class=class d=d fill=fill></path> }.into_any() }
             }).collect_view()}

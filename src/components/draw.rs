@@ -79,7 +79,7 @@ pub fn draw(cv: &web_sys::HtmlCanvasElement, run: &RunData, l: &Layout, t: f64, 
         let Some(ctx) = cv.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok()) else {
             return;
         };
-        let s = w / layout::W * dpr;
+        let s = w / l.g.w * dpr;
         let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
         ctx.clear_rect(0.0, 0.0, pw as f64, ph as f64);
         let _ = ctx.set_transform(s, 0.0, 0.0, s, 0.0, 0.0);
@@ -88,7 +88,7 @@ pub fn draw(cv: &web_sys::HtmlCanvasElement, run: &RunData, l: &Layout, t: f64, 
         flashes(&ctx, run, l, t, window, pal);
         let n = flights(&ctx, run, l, t, pal, reduced);
         record_flights(n);
-        mark_droppable(cv, run, l, t, w / layout::W);
+        mark_droppable(cv, run, l, t, w / l.g.w);
         drops(&ctx, run, l, t, window, pal);
     }
     #[cfg(not(target_arch = "wasm32"))]
@@ -117,7 +117,7 @@ fn flashes(ctx: &web_sys::CanvasRenderingContext2d, run: &RunData, l: &Layout, t
                     for (rtp, y) in &bx.rows {
                         if rtp == tp {
                             let strong = *leader == Some(i as u32);
-                            ring(ctx, layout::BROKER_X0 + 4.0, y - 1.0, layout::BROKER_X1 - layout::BROKER_X0 - 8.0, layout::ROW_H, pal.flash, alpha * if strong { 1.0 } else { 0.45 }, if strong { 3.0 } else { 1.5 });
+                            ring(ctx, l.g.broker_x0 + 4.0, y - 1.0, l.g.broker_x1 - l.g.broker_x0 - 8.0, layout::ROW_H, pal.flash, alpha * if strong { 1.0 } else { 0.45 }, if strong { 3.0 } else { 1.5 });
                         }
                     }
                 }
@@ -126,7 +126,7 @@ fn flashes(ctx: &web_sys::CanvasRenderingContext2d, run: &RunData, l: &Layout, t
                 for bx in &l.brokers {
                     for (rtp, y) in &bx.rows {
                         if rtp == tp {
-                            ring(ctx, layout::BROKER_X0 + 6.0, *y, layout::BROKER_X1 - layout::BROKER_X0 - 12.0, layout::ROW_H - 2.0, pal.marker, alpha * 0.8, 2.0);
+                            ring(ctx, l.g.broker_x0 + 6.0, *y, l.g.broker_x1 - l.g.broker_x0 - 12.0, layout::ROW_H - 2.0, pal.marker, alpha * 0.8, 2.0);
                         }
                     }
                 }
@@ -373,7 +373,7 @@ mod tests {
     #[test]
     fn a_produce_request_in_flight_can_be_picked_to_drop() {
         let run = RunData::new(&crate::defaults::scenario(), || 0.0).expect("runs");
-        let l = Layout::new(&run);
+        let l = Layout::new(&run, crate::layout::WIDE);
         let (np, nc) = counts(&run);
         let f = run.tl.flights.iter().find(|f| matches!(f.wire, Wire::ProduceRequest { .. }) && f.dropped.is_none()).expect("a request");
         let t = (f.sent + f.arrive) as f64 / 2.0;

@@ -130,18 +130,30 @@ describe('sharing and keeping the work', () => {
       await page.getByTestId('verdict').waitFor();
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 1, `no horizontal overflow (${overflow}px)`);
-      // The cluster is wider than a phone and scrolls inside its panel; a hint says so.
-      const hint = page.getByTestId('swipe-hint');
-      assert.ok(await hint.isVisible(), 'the swipe hint shows on a phone');
-      assert.match(await hint.textContent(), /sideways/);
+      // The cluster is drawn stacked to fit: producers on top, brokers, consumers below,
+      // every log strip inside the screen, nothing to scroll sideways.
+      const cluster = page.getByTestId('cluster');
+      assert.equal(await cluster.getAttribute('data-stacked'), 'true');
       const scrollable = await page.evaluate(() => {
         const w = document.querySelector('.cluster-wrap');
         return w.scrollWidth - w.clientWidth;
       });
-      assert.ok(scrollable > 100, `the cluster scrolls sideways inside its panel (${scrollable}px)`);
+      assert.ok(scrollable <= 1, `nothing scrolls sideways inside the cluster's panel (${scrollable}px)`);
+      const box = async (id) => page.getByTestId(id).boundingBox();
+      const [p, b0, b2, c] = [await box('producer-0'), await box('broker-0'), await box('broker-2'), await box('consumer-0')];
+      assert.ok(p.y + p.height <= b0.y, 'the producer is above the brokers');
+      assert.ok(b2.y + b2.height <= c.y, 'the consumer is below the brokers');
+      const strips = await page.locator('.cluster-svg rect.strip').evaluateAll((rs) => rs.map((r) => r.getBoundingClientRect().right));
+      assert.ok(strips.length === 9 && strips.every((r) => r <= 390), `every strip within the screen: ${strips}`);
+      const font = await page.locator('.cluster-svg .tp').first().evaluate((t) => t.getBoundingClientRect().height);
+      assert.ok(font >= 10, `partition names readable (${font}px high)`);
       await screenshot(page, 'phone');
+      // Crashing a broker by tapping it works there too.
+      await page.getByTestId('broker-1').locator('.broker-box').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid=broker-1]').classList.contains('crashed'));
       await page.setViewportSize({ width: 1280, height: 900 });
-      assert.ok(!(await hint.isVisible()), 'no swipe hint where the cluster fits');
+      await page.waitForFunction(() => document.querySelector('[data-testid=cluster]').dataset.stacked === 'false');
+      assert.ok(await page.getByTestId('broker-1').evaluate((g) => g.classList.contains('crashed')), 'the fault stays when the drawing changes');
     } finally {
       await fresh.close();
     }

@@ -120,6 +120,9 @@ pub fn describe(l: Locale, run: &RunData, e: &Event, focus: Option<MsgId>) -> Op
         Kind::OffsetReset { c: x, inst, tp: t, offset } => {
             td_string!(l, ev_offset_reset, who = c(*x, *inst), tp = tp(run, *t), offset = offset).to_string()
         }
+        Kind::TruncationDetected { c: x, inst, tp: t, position, offset } => {
+            td_string!(l, ev_truncation_detected, who = c(*x, *inst), tp = tp(run, *t), position = position, offset = offset).to_string()
+        }
         Kind::Rebalance { generation, members, .. } => td_string!(l, ev_rebalance, generation = generation, n = members).to_string(),
         Kind::Txn { tid, state, .. } => td_string!(l, ev_txn, tid = &**tid, state = state.name()).to_string(),
         Kind::TxnOffsetsCommitted { tp: t, offset, .. } => td_string!(l, ev_txn_offsets, tp = tp(run, *t), offset = offset).to_string(),

@@ -239,6 +239,40 @@ fn unclean_leader_election_loses_acked_writes() {
     assert!(kind(&events, "truncate").any(|e| e["broker"] == 0 && e["removed"].as_u64().unwrap() > 0));
 }
 
+/// KIP-320: a consumer that read up to offset ~150 of a partition whose unclean new
+/// leader holds only 10 records does not start over from `auto.offset.reset`. On the
+/// leader change it asks the new leader (`OffsetsForLeaderEpoch`) where the epoch of its
+/// last record ends, finds the log truncated below its position and moves back to the
+/// first offset known to diverge (the Java client's "Truncation detected ... resetting
+/// offset to the first offset known to diverge"). Nothing is applied twice, although 140
+/// records it read are gone from the log; with `auto.offset.reset` = none the truncation
+/// is raised to the application instead.
+#[test]
+fn a_consumer_detects_the_truncation_of_an_unclean_election() {
+    let (r, events) = run_traced("unclean_reader.json");
+    let found: Vec<&Value> = kind(&events, "truncation_detected").collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (position, offset) = (found[0]["position"].as_u64().unwrap(), found[0]["offset"].as_u64().unwrap());
+    assert!(offset < position, "{}", found[0]);
+    let elected = kind(&events, "leader").find(|e| e["unclean"] == true).expect("an unclean election");
+    assert!(t(found[0]) > t(elected), "detected after the election");
+    assert!(!kind(&events, "offset_reset").any(|e| t(e) > t(elected)), "no auto.offset.reset after the election");
+    assert_eq!(n(&r, "duplicated"), 0, "{r}");
+    assert!(n(&r, "in_log") < n(&r, "acked"), "{r}");
+    // The next records it reads are the new leader's, from the divergence point on.
+    let next = kind(&events, "poll").find(|e| t(e) > t(found[0])).expect("polls again");
+    assert_eq!(next["records"][0][1], offset, "{next}");
+
+    let text = std::fs::read_to_string(scenario("unclean_reader.json")).unwrap();
+    let none = text.replace(r#""auto.offset.reset":"earliest""#, r#""auto.offset.reset":"none""#);
+    assert_ne!(none, text);
+    let file = tmp("unclean_reader_none.json");
+    std::fs::write(&file, none).unwrap();
+    let r: Value = serde_json::from_str(&run_raw(&file, None)).unwrap();
+    let errors = r["errors"].as_array().unwrap();
+    assert!(errors.iter().any(|e| e["who"].as_str().unwrap().starts_with("c1") && e["error"] == "OFFSET_OUT_OF_RANGE"), "{r}");
+}
+
 /// Kafka docs, "Unclean leader election": with it disabled, Kafka "waits for a replica in
 /// the ISR to come back to life" and chooses unavailability over loss. Same faults as the
 /// unclean case: the partition is offline until broker 0 returns, then nothing is lost.

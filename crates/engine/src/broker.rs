@@ -17,6 +17,8 @@ use crate::types::{BrokerId, Node, Tp};
 pub const FETCH_WAIT_MS: u64 = 500;
 /// `replica.fetch.backoff.ms`.
 pub const REPLICA_FETCH_BACKOFF_MS: u64 = 1000;
+/// `replica.socket.timeout.ms`: how long a follower waits for the answer to a fetch.
+pub const REPLICA_SOCKET_TIMEOUT_MS: u64 = 30_000;
 /// `max.partition.fetch.bytes` / `replica.fetch.max.bytes`.
 pub const FETCH_MAX_BYTES: u32 = 1_048_576;
 /// KRaft `broker.heartbeat.interval.ms`.
@@ -132,7 +134,7 @@ impl Sim {
         let pending: Vec<Node> = br.purgatory.drain(..).map(|p| p.from).collect();
         let parked: Vec<Node> = br.parked.drain(..).map(|p| p.from).collect();
         for r in br.replicas.values_mut() {
-            r.role = Role::Follower { leader: None, fetching: false };
+            r.role = Role::Follower { leader: None, fetching: None };
         }
         // The host closes every connection of the dead process: peers notice at once.
         let mut notify: Vec<Node> = pending.into_iter().chain(parked).collect();
@@ -171,8 +173,8 @@ impl Sim {
                 // A follower's fetch hit a dead leader: back off and try again.
                 for (tp, r) in self.brokers[b as usize].replicas.iter_mut() {
                     if let Role::Follower { leader: Some(l), fetching } = &mut r.role {
-                        if Node::Broker(*l) == from && *fetching {
-                            *fetching = false;
+                        if Node::Broker(*l) == from && fetching.is_some() {
+                            *fetching = None;
                             self.q.after(REPLICA_FETCH_BACKOFF_MS, Ev::FollowerFetch(b, tp));
                         }
                     }
@@ -198,6 +200,15 @@ impl Sim {
                     _ => Err(KafkaError::NotLeaderOrFollower),
                 };
                 self.send(Node::Broker(b), from, Msg::ListOffsetsResp { tp, result });
+            }
+            Msg::OffsetsForLeaderEpoch { tp, current_leader_epoch, leader_epoch } => {
+                let result = match self.brokers[b as usize].replicas.get(&tp) {
+                    Some(r) if r.is_leader() && current_leader_epoch < r.epoch => Err(KafkaError::FencedLeaderEpoch),
+                    Some(r) if r.is_leader() && current_leader_epoch > r.epoch => Err(KafkaError::UnknownLeaderEpoch),
+                    Some(r) if r.is_leader() => Ok(r.log.end_offset_for_epoch(leader_epoch)),
+                    _ => Err(KafkaError::NotLeaderOrFollower),
+                };
+                self.send(Node::Broker(b), from, Msg::OffsetsForLeaderEpochResp { tp, result });
             }
             _ => {}
         }
@@ -235,7 +246,7 @@ impl Sim {
                 return;
             }
             r.epoch = state.leader_epoch;
-            r.role = Role::Follower { leader: state.leader, fetching: false };
+            r.role = Role::Follower { leader: state.leader, fetching: None };
             self.record(Kind::Role { b, tp, leader: false, epoch: state.leader_epoch });
             if was_leader {
                 self.fail_waiting(b, tp, KafkaError::NotLeaderOrFollower);
@@ -473,15 +484,16 @@ impl Sim {
         resp.hw = r.hw;
         resp.lso = r.lso();
         let leo = r.log.end_offset();
+        // Followers and consumers alike name the leader epoch they know (KIP-320).
+        if req.current_leader_epoch < r.epoch {
+            resp.error = Some(KafkaError::FencedLeaderEpoch);
+            return Some(resp);
+        }
+        if req.current_leader_epoch > r.epoch {
+            resp.error = Some(KafkaError::UnknownLeaderEpoch);
+            return Some(resp);
+        }
         if let Some(f) = req.replica {
-            if req.current_leader_epoch < r.epoch {
-                resp.error = Some(KafkaError::FencedLeaderEpoch);
-                return Some(resp);
-            }
-            if req.current_leader_epoch > r.epoch {
-                resp.error = Some(KafkaError::UnknownLeaderEpoch);
-                return Some(resp);
-            }
             if let Some(lfe) = req.last_fetched_epoch {
                 match r.log.end_offset_for_epoch(lfe) {
                     Some((e, end)) if e == lfe && end >= req.offset => {}
@@ -594,10 +606,11 @@ impl Sim {
         }
         let Some(r) = br.replicas.get_mut(&tp) else { return };
         let Role::Follower { leader: Some(l), fetching } = &mut r.role else { return };
-        if *fetching {
+        if fetching.is_some() {
             return;
         }
-        *fetching = true;
+        let now = self.q.now;
+        *fetching = Some(now);
         let l = *l;
         let req = FetchReq {
             tp,
@@ -610,14 +623,41 @@ impl Sim {
         self.send(Node::Broker(b), Node::Broker(l), Msg::Fetch(req));
     }
 
+    /// A follower's fetch or its answer was lost on a cut link: the follower will give the
+    /// fetch up when `replica.socket.timeout.ms` has passed since it sent it. (Only a lost
+    /// fetch can time out, so the timer is set when one is lost rather than for every fetch.)
+    pub fn follower_fetch_lost(&mut self, from: Node, to: Node, msg: &Msg) {
+        let (b, tp) = match (from, to, msg) {
+            (Node::Broker(b), _, Msg::Fetch(req)) if req.replica.is_some() => (b, req.tp),
+            (_, Node::Broker(b), Msg::FetchResp(resp)) => (b, resp.tp),
+            _ => return,
+        };
+        let Some(r) = self.brokers[b as usize].replicas.get(&tp) else { return };
+        if let Role::Follower { fetching: Some(sent), .. } = r.role {
+            self.q.at(sent + REPLICA_SOCKET_TIMEOUT_MS, Ev::FollowerFetchTimeout(b, tp, sent));
+        }
+    }
+
+    /// A follower's fetch unanswered for `replica.socket.timeout.ms` (its link to the
+    /// leader was cut silently) is given up, and the fetcher tries again after its backoff.
+    pub fn follower_fetch_timeout(&mut self, b: BrokerId, tp: Tp, sent: Time) {
+        let Some(r) = self.brokers[b as usize].replicas.get_mut(&tp) else { return };
+        if let Role::Follower { fetching, .. } = &mut r.role {
+            if *fetching == Some(sent) {
+                *fetching = None;
+                self.q.after(REPLICA_FETCH_BACKOFF_MS, Ev::FollowerFetch(b, tp));
+            }
+        }
+    }
+
     fn follower_fetch_response(&mut self, b: BrokerId, from: Node, resp: FetchResp) {
         let tp = resp.tp;
         let Some(r) = self.brokers[b as usize].replicas.get_mut(&tp) else { return };
         let Role::Follower { leader: Some(l), fetching } = &mut r.role else { return };
-        if Node::Broker(*l) != from || !*fetching {
+        if Node::Broker(*l) != from || fetching.is_none() {
             return;
         }
-        *fetching = false;
+        *fetching = None;
         if resp.error.is_some() {
             self.q.after(REPLICA_FETCH_BACKOFF_MS, Ev::FollowerFetch(b, tp));
             return;
@@ -739,6 +779,17 @@ impl Sim {
         }
         self.maybe_advance_hw(b, tp);
         self.complete_purgatory(b);
+    }
+
+    /// Every replica that can follow its leader is back in the ISR: a broker that was
+    /// restarted or whose links were healed has caught up. (Replicas on a dead or isolated
+    /// broker, or of a partition without a live, reachable leader, cannot, and do not count.)
+    pub fn replicas_settled(&self) -> bool {
+        let reachable = |b: BrokerId| self.brokers[b as usize].alive && !self.net.isolated.contains(&b);
+        self.controller.parts.values().all(|p| match p.leader {
+            Some(l) if reachable(l) => p.replicas.iter().all(|r| p.isr.contains(r) || !reachable(*r)),
+            _ => true,
+        })
     }
 
     /// The leader's (high watermark, last stable offset, log end) of a partition, if led

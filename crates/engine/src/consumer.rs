@@ -60,7 +60,16 @@ pub struct ConsumerInstance {
     /// Next offset `poll()` returns, per partition (the consumer's position).
     pub positions: BTreeMap<Tp, u64>,
     pub fetch_offsets: BTreeMap<Tp, u64>,
-    pub buffers: BTreeMap<Tp, VecDeque<(u64, Record)>>,
+    /// Fetched records not yet returned by `poll()`: (offset, leader epoch of its batch, record).
+    pub buffers: BTreeMap<Tp, VecDeque<(u64, u32, Record)>>,
+    /// The leader epoch of each partition in the latest metadata (sent with every fetch).
+    pub leader_epochs: BTreeMap<Tp, u32>,
+    /// The leader epoch of the last record `poll()` returned, per partition (KIP-320's
+    /// `offsetEpoch` of the position).
+    pub position_epochs: BTreeMap<Tp, u32>,
+    /// Positions awaiting validation after a leader change (KIP-320), with the broker the
+    /// `OffsetsForLeaderEpoch` request is in flight to.
+    pub validating: BTreeMap<Tp, Option<BrokerId>>,
     /// Fetches in flight: partition -> (broker asked, when).
     pub fetching: BTreeMap<Tp, (BrokerId, Time)>,
     /// Brokers not to be contacted before this time (after a disconnect).
@@ -142,6 +151,9 @@ impl Sim {
             positions: BTreeMap::new(),
             fetch_offsets: BTreeMap::new(),
             buffers: BTreeMap::new(),
+            leader_epochs: BTreeMap::new(),
+            position_epochs: BTreeMap::new(),
+            validating: BTreeMap::new(),
             fetching: BTreeMap::new(),
             backoff: BTreeMap::new(),
             unpositioned: BTreeSet::new(),
@@ -340,8 +352,9 @@ impl Sim {
             let tp = i.assignment[(i.rr + k) % n];
             let Some(buf) = i.buffers.get_mut(&tp) else { continue };
             while out.len() < max {
-                let Some((off, rec)) = buf.pop_front() else { break };
+                let Some((off, epoch, rec)) = buf.pop_front() else { break };
                 i.positions.insert(tp, off + 1);
+                i.position_epochs.insert(tp, epoch);
                 out.push((tp, off, rec));
             }
             if buf.is_empty() {
@@ -472,6 +485,8 @@ impl Sim {
         i.buffers.clear();
         i.fetching.clear();
         i.positions.clear();
+        i.position_epochs.clear();
+        i.validating.clear();
         i.fetch_offsets.clear();
         i.processed.clear();
         i.work.clear();
@@ -489,6 +504,7 @@ impl Sim {
         let mut reqs = Vec::new();
         let mut need_metadata = false;
         let mut retry_at: Option<Time> = None;
+        let mut validations = Vec::new();
         {
             let i = self.cinst(c, inst);
             if i.phase != Phase::Active {
@@ -500,12 +516,17 @@ impl Sim {
                 if i.fetching.contains_key(&tp) || i.buffers.get(&tp).is_some_and(|b| !b.is_empty()) {
                     continue;
                 }
+                let validating = i.validating.get(&tp).copied();
+                if validating.is_some_and(|v| v.is_some()) {
+                    continue;
+                }
                 let Some(&offset) = i.fetch_offsets.get(&tp) else { continue };
                 match i.leaders.get(&tp).copied().flatten() {
                     Some(l) => match i.backoff.get(&l) {
                         Some(&until) if until > now => {
                             retry_at = Some(retry_at.map_or(until, |r| r.min(until)));
                         }
+                        _ if validating.is_some() => validations.push((l, tp)),
                         _ => reqs.push((l, tp, offset)),
                     },
                     None => need_metadata = true,
@@ -514,12 +535,22 @@ impl Sim {
             for (l, tp, _) in &reqs {
                 i.fetching.insert(*tp, (*l, now));
             }
+            for (l, tp) in &validations {
+                i.validating.insert(*tp, Some(*l));
+            }
+        }
+        for (l, tp) in validations {
+            let i = self.cinst(c, inst);
+            let current_leader_epoch = i.leader_epochs.get(&tp).copied().unwrap_or(0);
+            let leader_epoch = i.position_epochs.get(&tp).copied().unwrap_or(0);
+            self.send(me, Node::Broker(l), Msg::OffsetsForLeaderEpoch { tp, current_leader_epoch, leader_epoch });
         }
         if let Some(t) = retry_at {
             self.q.at(t, Ev::Consumer(c, inst, ConsumerEv::Refetch));
         }
         for (l, tp, offset) in reqs {
-            let req = FetchReq { tp, offset, replica: None, current_leader_epoch: 0, last_fetched_epoch: None, isolation: iso };
+            let current_leader_epoch = self.cinst(c, inst).leader_epochs.get(&tp).copied().unwrap_or(0);
+            let req = FetchReq { tp, offset, replica: None, current_leader_epoch, last_fetched_epoch: None, isolation: iso };
             self.send(me, Node::Broker(l), Msg::Fetch(req));
         }
         if need_metadata {
@@ -551,8 +582,23 @@ impl Sim {
                 let i = self.cinst(c, inst);
                 i.metadata_inflight = false;
                 let count = partitions.iter().filter(|(tp, _, _)| tp.topic == topic).count() as u32;
-                for (tp, leader, _) in partitions {
+                for (tp, leader, epoch) in partitions {
                     i.leaders.insert(tp, leader);
+                    if leader.is_none() {
+                        continue;
+                    }
+                    let before = i.leader_epochs.insert(tp, epoch);
+                    // KIP-320: a new leader may hold a log truncated below this consumer's
+                    // position; the position is validated before fetching again (only a
+                    // position with the epoch of a consumed record can be).
+                    if before.is_some_and(|b| epoch > b) && i.phase == Phase::Active && i.assignment.contains(&tp) && i.position_epochs.contains_key(&tp) {
+                        i.validating.insert(tp, None);
+                        i.buffers.remove(&tp);
+                        i.fetching.remove(&tp);
+                        if let Some(&p) = i.positions.get(&tp) {
+                            i.fetch_offsets.insert(tp, p);
+                        }
+                    }
                 }
                 // The topic grew: the group must rebalance to assign the new partitions.
                 if i.topic_partitions != 0 && count > i.topic_partitions && i.phase == Phase::Active {
@@ -622,6 +668,7 @@ impl Sim {
                     }
                 }
             }
+            Msg::OffsetsForLeaderEpochResp { tp, result } => self.validation_response(c, inst, from, tp, result),
             Msg::FetchResp(resp) => self.consumer_fetch_response(c, inst, from, resp),
             Msg::ProduceResp(resp) => self.dlq_response(c, inst, resp),
             Msg::Disconnected => {
@@ -629,6 +676,11 @@ impl Sim {
                     let now = self.now();
                     let i = self.cinst(c, inst);
                     i.fetching.retain(|_, (to, _)| *to != b);
+                    for v in i.validating.values_mut() {
+                        if *v == Some(b) {
+                            *v = None;
+                        }
+                    }
                     i.backoff.insert(b, now + RECONNECT_BACKOFF_MS);
                     let dlq: Vec<u64> = i.dlq_inflight.keys().copied().collect();
                     for r in dlq {
@@ -663,6 +715,49 @@ impl Sim {
             }
             _ => {}
         }
+    }
+
+    /// The answer to `OffsetsForLeaderEpoch` (KIP-320, as the Java client's
+    /// `SubscriptionState.maybeCompleteValidation`): the epoch of the consumer's last record
+    /// ends below its position on the new leader, so the records it read there are gone
+    /// from the log; it moves back to where the logs diverge (or, with no such epoch left,
+    /// to `auto.offset.reset`). `auto.offset.reset` = none raises the truncation instead.
+    fn validation_response(&mut self, c: u16, inst: u16, from: Node, tp: Tp, result: Result<Option<(u32, u64)>, KafkaError>) {
+        let reset = self.consumers[c as usize].cfg.auto_offset_reset;
+        let i = self.cinst(c, inst);
+        if i.validating.get(&tp).copied().flatten().map(Node::Broker) != Some(from) {
+            return;
+        }
+        match result {
+            Err(_) => {
+                i.validating.insert(tp, None);
+                self.consumer_metadata(c, inst);
+                self.q.after(RETRY_BACKOFF_MS, Ev::Consumer(c, inst, ConsumerEv::Refetch));
+                return;
+            }
+            Ok(end) => {
+                i.validating.remove(&tp);
+                let position = i.positions.get(&tp).copied().unwrap_or(0);
+                match end {
+                    Some((_, end)) if end >= position => {}
+                    _ if reset == OffsetReset::None => self.reset_offset(c, inst, tp, reset),
+                    Some((epoch, end)) => {
+                        i.positions.insert(tp, end);
+                        i.fetch_offsets.insert(tp, end);
+                        i.position_epochs.insert(tp, epoch);
+                        i.buffers.remove(&tp);
+                        self.record(Kind::TruncationDetected { c, inst, tp, position, offset: end });
+                    }
+                    None => {
+                        i.position_epochs.remove(&tp);
+                        i.fetch_offsets.remove(&tp);
+                        i.buffers.remove(&tp);
+                        self.reset_offset(c, inst, tp, reset);
+                    }
+                }
+            }
+        }
+        self.send_fetches(c, inst);
     }
 
     fn reset_offset(&mut self, c: u16, inst: u16, tp: Tp, reset: OffsetReset) {
@@ -730,7 +825,7 @@ impl Sim {
         if i.fetching.get(&tp).is_some_and(|(b, _)| Node::Broker(*b) == from) {
             i.fetching.remove(&tp);
         }
-        if !i.assignment.contains(&tp) || i.fetch_offsets.get(&tp) != Some(&resp.offset) {
+        if !i.assignment.contains(&tp) || i.fetch_offsets.get(&tp) != Some(&resp.offset) || i.validating.contains_key(&tp) {
             return;
         }
         if let Some(e) = resp.error {
@@ -778,7 +873,7 @@ impl Sim {
             for (k, r) in b.records.iter().enumerate() {
                 let off = b.base_offset + k as u64;
                 if off >= resp.offset {
-                    buf.push_back((off, *r));
+                    buf.push_back((off, b.leader_epoch, *r));
                     got = true;
                 }
             }

@@ -90,6 +90,11 @@ pub enum Msg {
     AlterPartition { tp: Tp, leader_epoch: u32, partition_epoch: u32, isr: Vec<BrokerId> },
     AlterPartitionResp { tp: Tp, state: Option<PartitionState> },
     ListOffsets { tp: Tp, latest: bool, isolation: IsolationLevel },
+    /// KIP-320: a consumer whose partition changed leader asks the new leader where the
+    /// epoch of its last consumed record ends, to detect a truncated log.
+    OffsetsForLeaderEpoch { tp: Tp, current_leader_epoch: u32, leader_epoch: u32 },
+    /// (the largest epoch <= the one asked, its end offset); `None`: no epoch that old.
+    OffsetsForLeaderEpochResp { tp: Tp, result: Result<Option<(u32, u64)>, KafkaError> },
     ListOffsetsResp { tp: Tp, result: Result<u64, KafkaError> },
     JoinGroup { group: u16, generation_seen: u32 },
     JoinResp { group: u16, generation: u32, partitions: Vec<Tp> },

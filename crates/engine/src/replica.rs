@@ -30,8 +30,9 @@ pub struct LeaderState {
 #[derive(Clone, Debug)]
 pub enum Role {
     Leader(LeaderState),
-    /// Following `leader` (None: no leader known, or this broker is down).
-    Follower { leader: Option<BrokerId>, fetching: bool },
+    /// Following `leader` (None: no leader known, or this broker is down); `fetching`: when
+    /// the fetch now awaiting its answer was sent.
+    Follower { leader: Option<BrokerId>, fetching: Option<Time> },
 }
 
 #[derive(Clone, Debug)]
@@ -50,7 +51,7 @@ impl Default for Replica {
 
 impl Replica {
     pub fn new() -> Self {
-        Replica { log: Log::default(), hw: 0, epoch: 0, role: Role::Follower { leader: None, fetching: false } }
+        Replica { log: Log::default(), hw: 0, epoch: 0, role: Role::Follower { leader: None, fetching: None } }
     }
 
     pub fn is_leader(&self) -> bool {

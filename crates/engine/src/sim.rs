@@ -23,6 +23,8 @@ pub enum Ev {
     SessionCheck(BrokerId),
     IsrCheck(BrokerId, u32),
     FollowerFetch(BrokerId, Tp),
+    /// A follower's fetch sent at this time may have gone unanswered.
+    FollowerFetchTimeout(BrokerId, Tp, Time),
     FetchExpire(BrokerId, u64),
     Producer(u16, u16, ProducerEv),
     Consumer(u16, u16, ConsumerEv),
@@ -141,6 +143,7 @@ impl Sim {
         self.record(Kind::Net { id, from, to, arrive, wire });
         if !self.net.link_up(from, to) {
             self.record(Kind::NetDrop { id, reason: DropReason::LinkCut });
+            self.follower_fetch_lost(from, to, &msg);
             return;
         }
         let slot = self.park_msg(msg);
@@ -186,6 +189,7 @@ impl Sim {
             Ev::SessionCheck(b) => self.controller_session_check(b),
             Ev::IsrCheck(b, gen) => self.isr_check(b, gen),
             Ev::FollowerFetch(b, tp) => self.follower_fetch(b, tp),
+            Ev::FollowerFetchTimeout(b, tp, sent) => self.follower_fetch_timeout(b, tp, sent),
             Ev::FetchExpire(b, id) => self.fetch_expire(b, id),
             Ev::Producer(p, inst, pev) => self.producer_event(p, inst, pev),
             Ev::Consumer(c, inst, cev) => self.consumer_event(c, inst, cev),
@@ -207,6 +211,7 @@ impl Sim {
     fn deliver(&mut self, id: u64, from: Node, to: Node, msg: Msg) {
         if !self.net.link_up(from, to) {
             self.record(Kind::NetDrop { id, reason: DropReason::LinkCut });
+            self.follower_fetch_lost(from, to, &msg);
             return;
         }
         match to {
@@ -285,13 +290,15 @@ impl Sim {
     }
 
     /// Nothing left that can change the outcome: faults done, producers finished, every
-    /// live consumer caught up with what it can read.
+    /// live consumer caught up with what it can read, and the replicas that can catch up
+    /// with their leaders have (so the last picture is of a settled cluster).
     fn quiescent(&self) -> bool {
         if self.faults_done < self.cfg.faults.len() {
             return false;
         }
         self.producers.iter().all(|p| p.finished())
             && self.consumers_caught_up()
+            && self.replicas_settled()
             && self.txns.values().all(|t| !matches!(t.state, crate::txn_coordinator::TxnState::Ongoing | crate::txn_coordinator::TxnState::PrepareCommit | crate::txn_coordinator::TxnState::PrepareAbort))
     }
 }
@@ -315,7 +322,10 @@ fn wire_of(msg: &Msg) -> Wire {
         Msg::LeaderAndIsr { .. } | Msg::AlterPartition { .. } | Msg::AlterPartitionResp { .. } => {
             Wire::Control
         }
-        Msg::ListOffsets { .. } | Msg::ListOffsetsResp { .. } => Wire::Metadata,
+        Msg::ListOffsets { .. }
+        | Msg::ListOffsetsResp { .. }
+        | Msg::OffsetsForLeaderEpoch { .. }
+        | Msg::OffsetsForLeaderEpochResp { .. } => Wire::Metadata,
         Msg::OffsetCommit { .. } | Msg::OffsetCommitResp { .. } => Wire::Commit,
         Msg::Connect | Msg::ConnectResult { .. } => Wire::Connect,
         Msg::WriteTxnMarker { .. } | Msg::WriteTxnMarkerResp { .. } => Wire::Marker,

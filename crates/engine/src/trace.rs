@@ -90,6 +90,10 @@ pub enum Kind {
     InboxSkip { c: u16, inst: u16, msg: MsgId },
     Commit { c: u16, inst: u16, generation: u32, offsets: Vec<(Tp, u64)>, ok: bool },
     OffsetReset { c: u16, inst: u16, tp: Tp, offset: u64 },
+    /// KIP-320: the new leader's log ends the epoch of the consumer's last record at
+    /// `offset`, below its position `position`: the log was truncated under it, and it
+    /// moves back to the first offset known to diverge.
+    TruncationDetected { c: u16, inst: u16, tp: Tp, position: u64, offset: u64 },
     Rebalance { group: u16, generation: u32, members: u32 },
     /// The transaction coordinator moved a transaction to a new state.
     Txn { tid: Rc<str>, pid: i64, epoch: i16, state: crate::txn_coordinator::TxnState },

@@ -173,6 +173,12 @@ impl PortableHasher {
                 h.word(tp(*t));
                 h.word(*offset);
             }
+            Kind::TruncationDetected { c, inst, tp: t, position, offset } => {
+                h.word(44 | pair(*c, *inst) << 8);
+                h.word(tp(*t));
+                h.word(*position);
+                h.word(*offset);
+            }
             Kind::Rebalance { group, generation, members } => {
                 h.word(32 | (*group as u64) << 8);
                 h.word((*generation as u64) << 32 | *members as u64);

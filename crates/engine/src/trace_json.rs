@@ -92,6 +92,8 @@ pub fn event_json(cfg: &Resolved, e: &Event) -> Value {
             "offsets": offsets.iter().map(|(t, o)| json!([tpn(*t), o])).collect::<Vec<_>>()}),
         Kind::OffsetReset { c, inst, tp, offset } => json!({"kind": "offset_reset", "consumer": n(Node::Consumer(*c, *inst)),
             "partition": tpn(*tp), "offset": offset}),
+        Kind::TruncationDetected { c, inst, tp, position, offset } => json!({"kind": "truncation_detected",
+            "consumer": n(Node::Consumer(*c, *inst)), "partition": tpn(*tp), "position": position, "offset": offset}),
         Kind::Rebalance { group, generation, members } => json!({"kind": "rebalance", "group": group, "generation": generation, "members": members}),
         Kind::Txn { tid, pid, epoch, state } => json!({"kind": "txn", "transactional_id": &**tid, "producer_id": pid,
             "epoch": epoch, "state": state.name()}),

@@ -64,3 +64,33 @@ fn zombie_produce_gets_invalid_producer_epoch_then_its_abort_is_fenced() {
     assert_eq!((r.duplicated, r.aborted_read, r.lost), (0, 0, 0));
     assert_eq!(r.consumed, 60);
 }
+
+/// One consumer joins at once, the group forms after `group.initial.rebalance.delay.ms`
+/// (3 s), the consumer crashes at 4.5 s and a new instance joins at 6 s.
+const SESSION: &str = r#"{"version":1,"seed":8,"cluster":{"brokers":3},
+"topics":[{"name":"t","partitions":2,"replication.factor":3,"min.insync.replicas":2}],
+"producers":[{"id":"p1","topic":"t","messages":200,"keys":4,"interval_ms":20}],
+"consumers":[{"id":"c1","group":"g","topic":"t","processing_ms":30,"commit":"auto","config":{"auto.offset.reset":"earliest","auto.commit.interval.ms":1000}}],
+"faults":[{"at_ms":4500,"kind":"crash_consumer","consumer":"c1"},{"at_ms":6000,"kind":"restart_consumer","consumer":"c1"}]}"#;
+
+/// The crashed member's session (45 s) counts from the completed join, not from its
+/// JoinGroup 3 s earlier: the rebalance that removes it comes no sooner than 45 s after
+/// the group formed.
+#[test]
+fn session_timeout_counts_from_the_completed_rebalance() {
+    let out = run_json(SESSION).unwrap();
+    let rebalances: Vec<(u64, u32)> = out
+        .trace
+        .events
+        .iter()
+        .filter_map(|e| match e.kind {
+            Kind::Rebalance { generation, .. } => Some((e.t, generation)),
+            _ => None,
+        })
+        .collect();
+    let formed = rebalances.iter().find(|r| r.1 == 1).expect("generation 1").0;
+    let removed = rebalances.iter().find(|r| r.1 == 2).expect("generation 2").0;
+    assert!(formed >= 3000, "the initial rebalance delay: {formed}");
+    assert!(removed >= formed + 45_000, "expired {} ms after the group formed", removed - formed);
+    assert!(removed < formed + 45_000 + 1_000, "expired {} ms after the group formed", removed - formed);
+}

@@ -103,12 +103,14 @@ fn stuck_transaction_holds_read_committed_at_the_lso_until_timeout() {
 }
 
 /// KIP-98 zombie fencing: a paused instance that resumes after a new instance initialised
-/// the same `transactional.id` gets `PRODUCER_FENCED`; its writes never become visible.
+/// the same `transactional.id` gets `INVALID_PRODUCER_EPOCH` on its produce (KIP-588), aborts,
+/// and its EndTxn gets `PRODUCER_FENCED`; its writes never become visible.
 #[test]
 fn zombie_is_fenced() {
     let (r, _) = run_with_trace("x_zombie.json");
     let errors = r["errors"].as_array().unwrap();
-    assert!(errors.iter().any(|e| e["error"] == "PRODUCER_FENCED"), "{r}");
+    let names: Vec<&str> = errors.iter().map(|e| e["error"].as_str().unwrap()).collect();
+    assert_eq!(names, ["INVALID_PRODUCER_EPOCH", "PRODUCER_FENCED"], "{r}");
     assert_eq!(r["verdict"], "exactly-once");
     assert_eq!(n(&r, "duplicated"), 0);
     assert_eq!(n(&r, "aborted_read"), 0);

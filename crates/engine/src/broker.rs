@@ -831,11 +831,9 @@ fn check_sequence(log: &Log, pb: &ProduceBatch) -> Result<Option<u64>, KafkaErro
         None => Ok(None),
         Some(e) => {
             if pb.producer_epoch < e.epoch {
-                return Err(if pb.transactional {
-                    KafkaError::ProducerFenced
-                } else {
-                    KafkaError::InvalidProducerEpoch
-                });
+                // `checkProducerEpoch`: since 2.7 (KIP-588) INVALID_PRODUCER_EPOCH for every
+                // producer, transactional or not; PRODUCER_FENCED is the coordinator's answer.
+                return Err(KafkaError::InvalidProducerEpoch);
             }
             if pb.producer_epoch > e.epoch {
                 return if first == 0 { Ok(None) } else { Err(KafkaError::OutOfOrderSequenceNumber) };
@@ -849,6 +847,59 @@ fn check_sequence(log: &Log, pb: &ProduceBatch) -> Result<Option<u64>, KafkaErro
                 None if first == 0 => Ok(None),
                 _ => Err(KafkaError::OutOfOrderSequenceNumber),
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::log::Record;
+    use crate::types::MsgId;
+
+    fn records(n: u32) -> std::rc::Rc<[Record]> {
+        (0..n).map(|i| Record { msg: MsgId { producer: 0, index: i }, key: None }).collect()
+    }
+
+    /// A log holding one batch of producer 1000 at `epoch`.
+    fn log_with_epoch(epoch: i16, transactional: bool) -> Log {
+        let mut log = Log::default();
+        log.append(Batch {
+            base_offset: 0,
+            leader_epoch: 0,
+            producer_id: 1000,
+            producer_epoch: epoch,
+            base_sequence: 0,
+            transactional,
+            control: None,
+            records: records(1),
+            bytes: 10,
+        });
+        log
+    }
+
+    fn produce(epoch: i16, base_sequence: i32, transactional: bool) -> ProduceBatch {
+        ProduceBatch {
+            tp: Tp { topic: 0, partition: 0 },
+            batch_id: 1,
+            producer_id: 1000,
+            producer_epoch: epoch,
+            base_sequence,
+            transactional,
+            records: records(2),
+            bytes: 20,
+        }
+    }
+
+    /// KIP-588: a leader answers a batch with an older producer epoch INVALID_PRODUCER_EPOCH,
+    /// transactional or not; PRODUCER_FENCED comes only from the transaction coordinator.
+    #[test]
+    fn stale_producer_epoch_gets_invalid_producer_epoch() {
+        for transactional in [true, false] {
+            let log = log_with_epoch(2, transactional);
+            assert_eq!(check_sequence(&log, &produce(1, 1, transactional)), Err(KafkaError::InvalidProducerEpoch));
+            assert_eq!(check_sequence(&log, &produce(2, 1, transactional)), Ok(None));
+            assert_eq!(check_sequence(&log, &produce(3, 0, transactional)), Ok(None));
         }
     }
 }

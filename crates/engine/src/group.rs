@@ -226,6 +226,7 @@ impl Sim {
     }
 
     fn complete_rebalance(&mut self, group: u16) {
+        let now = self.now();
         let topic = self.groups[group as usize].topic;
         let partitions = self.partitions[topic];
         let g = &mut self.groups[group as usize];
@@ -238,8 +239,11 @@ impl Sim {
         g.state = GroupState::Stable;
         let members: Vec<Node> = g.members.keys().copied().collect();
         g.assignment = range_assign(&members, topic as u16, partitions);
+        // `onCompleteJoin`: every member's session timeout counts from the completed join
+        // (`completeAndScheduleNextHeartbeatExpiration`), not from its JoinGroup.
         for m in g.members.values_mut() {
             m.rejoined = false;
+            m.last_heartbeat = now;
         }
         let generation = g.generation;
         let assignment = g.assignment.clone();

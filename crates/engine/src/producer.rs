@@ -649,7 +649,7 @@ impl Sim {
         let app = &self.producers[p as usize];
         let (role, outbox) = (app.role, app.cfg.outbox);
         if self.inst(p, inst).txn.is_some() {
-            self.txn_batch_failed(p, inst, error);
+            self.txn_batch_failed(p, inst, &b, error);
             return;
         }
         if role != Role::App {
@@ -802,7 +802,10 @@ impl Sim {
         let (retries, backoff, delivery, idem) = (cfg.retries, cfg.retry_backoff_ms, cfg.delivery_timeout_ms, cfg.idempotence);
         let topic = cfg.topic as u16;
         let transactional = cfg.transactional_id.is_some();
-        if matches!(e, KafkaError::ProducerFenced | KafkaError::InvalidProducerEpoch) && transactional {
+        // PRODUCER_FENCED is fatal. INVALID_PRODUCER_EPOCH (what a leader answers a zombie
+        // since KIP-588) is not retriable: the batch fails, and for a transactional producer
+        // the transaction must abort (`maybeTransitionToErrorState`: an abortable error).
+        if e == KafkaError::ProducerFenced && transactional {
             self.txn_fenced(p, inst, e);
             return;
         }

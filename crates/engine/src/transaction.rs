@@ -3,8 +3,11 @@
 //! transaction `beginTransaction`, AddPartitionsToTxn before the first batch to a partition,
 //! `sendOffsetsToTransaction` for a processor, then `commitTransaction` (after flushing) or
 //! `abortTransaction`. A message of a transactional producer succeeds when its transaction
-//! commits. `PRODUCER_FENCED` is fatal: the instance closes.
+//! commits. A batch that fails (INVALID_PRODUCER_EPOCH for a zombie, since KIP-588) makes
+//! the transaction abort; `PRODUCER_FENCED` from the coordinator is fatal: the instance
+//! closes.
 
+use crate::accumulator::ProducerBatch;
 use crate::clock::Time;
 use crate::errors::KafkaError;
 use crate::messages::Msg;
@@ -262,16 +265,28 @@ impl Sim {
         self.txn_to_coordinator(p, inst, Msg::AddPartitionsToTxn { tid, pid, epoch, tps });
     }
 
-    /// A batch of the transaction failed for good: the transaction must abort. Records not
-    /// yet sent are dropped with it.
-    pub fn txn_batch_failed(&mut self, p: u16, inst: u16, error: KafkaError) {
+    /// A batch of the transaction failed for good: the transaction must abort (an abortable
+    /// error). The batch's messages fail now with its error, as the send callback tells
+    /// the application, and so do the records not yet sent, which are dropped
+    /// (`abortUndrainedBatches`); the transaction's other messages fail when it ends.
+    pub fn txn_batch_failed(&mut self, p: u16, inst: u16, batch: &ProducerBatch, error: KafkaError) {
+        let role = self.producers[p as usize].role;
         let i = self.inst(p, inst);
+        let mut failed: Vec<MsgId> = batch.records.iter().map(|r| r.msg).collect();
         for q in i.acc.queues.iter_mut() {
-            q.clear();
+            failed.extend(q.drain(..).flat_map(|b| b.records.into_iter().map(|r| r.msg)));
         }
         let t = i.txn.as_mut().expect("transactional");
+        t.msgs.retain(|m| !failed.contains(m));
         if t.abortable.is_none() {
             t.abortable = Some(error);
+        }
+        if role == Role::App && !failed.is_empty() {
+            let me = Node::Producer(p, inst);
+            self.record(Kind::Error { who: me, error, msg: None });
+            for m in failed {
+                self.record(Kind::Fail { p, inst, msg: m, error });
+            }
         }
         self.txn_maybe_end(p, inst);
     }

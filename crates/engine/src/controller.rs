@@ -189,7 +189,13 @@ impl Sim {
     }
 
     fn commit_state(&mut self, tp: Tp, st: PartitionState, unclean: bool) {
-        self.record(Kind::Leader { tp, leader: st.leader, epoch: st.leader_epoch, isr: st.isr.clone(), unclean });
+        // The same leader in the same epoch: only the ISR changed (a fenced follower left it).
+        let same_leader = self.controller.parts.get(&tp).is_some_and(|old| old.leader == st.leader && old.leader_epoch == st.leader_epoch);
+        if same_leader {
+            self.record(Kind::Isr { tp, isr: st.isr.clone() });
+        } else {
+            self.record(Kind::Leader { tp, leader: st.leader, epoch: st.leader_epoch, isr: st.isr.clone(), unclean });
+        }
         self.controller.parts.insert(tp, st.clone());
         self.push_state(tp, &st, None);
     }

@@ -286,8 +286,12 @@ fn Playground() -> impl IntoView {
         }
     });
 
+    // Asked of the browser directly: the media-query signal is not set yet at start-up.
     let reduced_motion = leptos_use::use_prefers_reduced_motion();
-    if !reduced_motion.get_untracked() && state.source.get_untracked() == Source::Default && mode == Mode::Sandbox {
+    let reduced_at_start = web_sys::window()
+        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+        .is_some_and(|m| m.matches());
+    if !reduced_at_start && state.source.get_untracked() == Source::Default && mode == Mode::Sandbox {
         state.playing.set(true);
     }
     let lesson_mode = move || ls.mode.get() == Mode::Lesson;

@@ -35,6 +35,13 @@ pub fn error_target(s: &Scenario, path: &str) -> Option<(String, String)> {
     Some((owner.id(s), prop.into()))
 }
 
+/// Whether an error is Kafka refusing a setting or a combination of settings (a Kafka
+/// property: `acks`, `retries` or a dotted name), rather than the playground's own limits
+/// or a scenario field (a fault's time, a message count).
+pub fn is_kafka_refusal(s: &Scenario, path: &str) -> bool {
+    error_target(s, path).is_some_and(|(_, p)| p.contains('.') || p == "acks" || p == "retries")
+}
+
 /// Whether the panel has a control for `prop` of the owner named `owner_id`.
 pub fn has_control(s: &Scenario, owner_id: &str, prop: &str) -> bool {
     Owner::all(s).filter(|o| o.id(s) == owner_id).any(|o| find(o.kind(), prop).is_some())
@@ -43,6 +50,18 @@ pub fn has_control(s: &Scenario, owner_id: &str, prop: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kafka_refusals_are_told_from_the_playgrounds_limits() {
+        let s = crate::defaults::scenario();
+        assert!(is_kafka_refusal(&s, "producers[0].config.acks"));
+        assert!(is_kafka_refusal(&s, "producers[0].config.enable.idempotence"));
+        assert!(is_kafka_refusal(&s, "topics[0].replication.factor"));
+        assert!(!is_kafka_refusal(&s, "faults[0].at_ms"));
+        assert!(!is_kafka_refusal(&s, "faults[0].processor"));
+        assert!(!is_kafka_refusal(&s, "producers[0].messages"));
+        assert!(!is_kafka_refusal(&s, "cluster.brokers"));
+    }
 
     #[test]
     fn engine_errors_point_at_their_control() {

@@ -185,6 +185,13 @@ impl AppState {
         }
     }
 
+    /// Gives up a change that cannot run: the draft goes back to the scenario on screen.
+    pub fn discard_draft(&self) {
+        self.draft.set(self.scenario.get_untracked());
+        self.edit_error.set(None);
+        self.input_error.set(None);
+    }
+
     /// Draws the cluster stacked or wide, as the room it has asks.
     pub fn set_stacked(&self, stacked: bool) {
         if self.stacked.get_untracked() == stacked {

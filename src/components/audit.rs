@@ -16,6 +16,25 @@ pub fn AuditPanel() -> impl IntoView {
     let report = move |f: fn(&ackademy_engine::Report) -> u64| move || state.run.with(|r| f(&r.out.report));
     let verdict = move || state.run.with(|r| r.out.report.verdict.clone());
     let verdict_cls = move || format!("verdict v-{}", verdict());
+    // What the verdict leaves out (it judges loss and duplicates only), said beside it so
+    // that a green verdict never reads as "all is well".
+    let caveats = move || {
+        state.run.with(|r| {
+            let rep = &r.out.report;
+            let mut out: Vec<String> = Vec::new();
+            if rep.sent == 0 {
+                out.push(t_string!(i18n, caveat_nothing_sent).to_string());
+            }
+            if rep.reordered > 0 {
+                out.push(td_string!(i18n.get_locale(), caveat_reordered, n = rep.reordered).to_string());
+            }
+            let unanswered = rep.sent.saturating_sub(rep.acked + rep.failed);
+            if unanswered > 0 {
+                out.push(td_string!(i18n.get_locale(), caveat_unanswered, n = unanswered, sent = rep.sent).to_string());
+            }
+            out
+        })
+    };
     let explain = move || match verdict().as_str() {
         "exactly-once" => t_string!(i18n, verdict_exactly_once),
         "at-least-once" => t_string!(i18n, verdict_at_least_once),
@@ -43,6 +62,7 @@ pub fn AuditPanel() -> impl IntoView {
             <div class=verdict_cls>
                 <span class="verdict-value" data-testid="verdict">{verdict}</span>
                 <span class="verdict-explain">{explain}</span>
+                {move || caveats().into_iter().map(|c| view! { <span class="verdict-caveat" data-testid="verdict-caveat">{c}</span> }).collect_view()}
             </div>
             <div class="counts">
                 {move || count_button(Finding::Lost, "audit-lost", t_string!(i18n, count_lost).to_string(), |r| r.lost)}

@@ -188,6 +188,18 @@ pub fn ClusterView() -> impl IntoView {
         <div class="cluster-wrap">
             <h2 id="stage-title" class="sr-only">{tr!(i18n, cluster_title)}</h2>
             <p class="caption" data-testid="caption"><strong>{caption}</strong>" "<span class="muted">{hint}</span></p>
+            // A change that cannot run leaves the last run on screen: say so here, where the
+            // eye is, not only beside the control far below.
+            {move || state.edit_error.get().map(|e| {
+                let kafka = state.draft.with(|s| crate::settings::is_kafka_refusal(s, &e.path));
+                view! {
+                    <p class="stale-run" data-testid="stale-run">
+                        <strong>{if kafka { tr!(i18n, kafka_refuses) } else { tr!(i18n, cannot_run) }}</strong>" "{e.to_string()}" "
+                        <span class="muted">{tr!(i18n, last_valid_run_kept)}</span>
+                        <button data-testid="discard-edit" on:click=move |_| state.discard_draft()>{tr!(i18n, discard_edit)}</button>
+                    </p>
+                }
+            })}
             <div class="cluster" data-testid="cluster" data-stacked=move || state.stacked.get().to_string() node_ref=panel>
                 <svg class="cluster-svg" viewBox=view_box role="group" aria-label=tr!(i18n, cluster_title) on:click=on_click>
                     {move || {

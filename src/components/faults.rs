@@ -237,7 +237,10 @@ pub fn FaultPanel() -> impl IntoView {
                         prop:value=move || at.get().unwrap_or_else(|| state.t.get().round() as u64).to_string()
                         on:input=move |ev| at.set(event_target_value(&ev).parse().ok()) />
                 </label>
-                <button class="primary" data-testid="fault-add" on:click=add>{tr!(i18n, fault_add)}</button>
+                // Nothing to aim a fault at (no processor to crash, say): nothing to add.
+                <button class="primary" data-testid="fault-add" on:click=add
+                    prop:disabled=move || !matches!(needs(&kind.get()), Needs::Nothing | Needs::Message | Needs::MessageMs) && targets().is_empty()>
+                    {tr!(i18n, fault_add)}</button>
             </div>
         </section>
     }

@@ -85,11 +85,12 @@ fn GeneralError() -> impl IntoView {
     move || {
         let e = state.edit_error.get()?;
         let target = state.draft.with(|s| cat::error_target(s, &e.path).filter(|(o, p)| cat::has_control(s, o, p)));
+        let kafka = state.draft.with(|s| cat::is_kafka_refusal(s, &e.path));
         // The message itself is shown once: next to its control when it has one (see
         // SettingControl), here otherwise.
         Some(view! {
             <div class="config-error general" role="alert" data-testid="config-error">
-                <strong>{tr!(i18n, kafka_refuses)}</strong>" "
+                <strong>{if kafka { tr!(i18n, kafka_refuses) } else { tr!(i18n, cannot_run) }}</strong>" "
                 {match target {
                     Some((o, p)) => view! { <span>{tr!(i18n, see_control)}" "<code>{o}" · "{p}</code></span> }.into_any(),
                     None => view! { <span data-testid="config-error-message">{e.to_string()}</span> }.into_any(),

@@ -120,7 +120,8 @@ pub fn Timeline() -> impl IntoView {
                     title=tr!(i18n, reset_title) aria-keyshortcuts="Home">
                     <span aria-hidden="true">"⇤ "</span>{tr!(i18n, reset)}
                 </button>
-                <button data-testid="play" class="primary" class:active=move || state.playing.get()
+                // The action at hand stands out; the state in force is pressed.
+                <button data-testid="play" class:primary=move || !state.playing.get() class:active=move || state.playing.get()
                     on:click=move |_| {
                         if state.t.get_untracked() >= state.end() { state.seek(0.0); }
                         state.playing.set(true);
@@ -128,8 +129,8 @@ pub fn Timeline() -> impl IntoView {
                     aria-pressed=move || state.playing.get().to_string() aria-keyshortcuts="Space">
                     <span aria-hidden="true">"▶ "</span>{tr!(i18n, play)}
                 </button>
-                <button data-testid="pause" class:active=move || !state.playing.get() on:click=move |_| state.playing.set(false)
-                    aria-keyshortcuts="Space">
+                <button data-testid="pause" class:primary=move || state.playing.get() class:active=move || !state.playing.get() on:click=move |_| state.playing.set(false)
+                    aria-pressed=move || (!state.playing.get()).to_string() aria-keyshortcuts="Space">
                     <span aria-hidden="true" class="pause-glyph">"❚❚ "</span>{tr!(i18n, pause)}
                 </button>
                 <button data-testid="step" on:click=move |_| state.step() title=tr!(i18n, step_title) aria-keyshortcuts="ArrowRight">

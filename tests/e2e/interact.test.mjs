@@ -183,6 +183,67 @@ describe('interacting with the playground', () => {
     }
   });
 
+  test('a change that cannot run says so above the cluster, and can be undone', async () => {
+    const { page, problems } = await openApp(env.context, env.url);
+    try {
+      await page.getByTestId('pause').click();
+      // Nothing to aim at: the default scenario has no processor to crash.
+      await page.selectOption('[data-testid=fault-kind]', 'crash_processor');
+      assert.ok(await page.getByTestId('fault-add').isDisabled(), 'no processor, no crash_processor to add');
+      await page.selectOption('[data-testid=fault-kind]', 'crash_broker');
+      assert.ok(!(await page.getByTestId('fault-add').isDisabled()));
+
+      // A time beyond the playground's limit: the last run stays, and the banner says why
+      // where the learner is looking (not as a Kafka refusal: it is the playground's limit).
+      const before = await audit(page);
+      const field = page.locator('[data-testid=fault-item][data-kind=isolate_broker]').getByTestId('fault-time');
+      await field.fill('99999999');
+      const banner = page.getByTestId('stale-run');
+      await banner.waitFor();
+      assert.match(await banner.textContent(), /cannot run.*faults\[0\]\.at_ms/s);
+      assert.doesNotMatch(await banner.textContent(), /Kafka refuses/);
+      const bannerBox = await banner.boundingBox();
+      const clusterBox = await page.getByTestId('cluster').boundingBox();
+      assert.ok(bannerBox.y < clusterBox.y, 'the banner is above the cluster');
+      assert.equal((await audit(page)).trace_hash, before.trace_hash, 'the last valid run stays');
+      await screenshot(page, 'stale-run');
+
+      // Undo: the draft goes back to the run on screen.
+      await page.getByTestId('discard-edit').click();
+      await banner.waitFor({ state: 'detached' });
+      assert.equal(await field.inputValue(), '4000');
+
+      // A Kafka refusal is named as one.
+      await page.locator('[data-config="enable.idempotence"][data-owner="p1"]').check();
+      await banner.waitFor();
+      assert.match(await banner.textContent(), /Kafka refuses/);
+      await page.getByTestId('discard-edit').click();
+      await banner.waitFor({ state: 'detached' });
+      assert.deepEqual(realProblems(problems), []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('a green verdict says what it does not count: per-key order, messages never answered', async () => {
+    const json = readFileSync(join(SCENARIOS, 'reorder.json'), 'utf8');
+    const { page } = await openScenario(env.context, env.url, json);
+    try {
+      const a = await audit(page);
+      assert.ok(a.reordered > 0, `the scenario reorders: ${JSON.stringify(a)}`);
+      const caveats = await page.getByTestId('verdict-caveat').allTextContents();
+      assert.ok(caveats.some((c) => c.includes(`${a.reordered} messages`) && /order/.test(c)), caveats.join(' | '));
+    } finally {
+      await page.close();
+    }
+    const empty = await openScenario(env.context, env.url, '{"version":1}');
+    try {
+      assert.match((await empty.page.getByTestId('verdict-caveat').allTextContents()).join(' '), /Nothing was sent/);
+    } finally {
+      await empty.page.close();
+    }
+  });
+
   test("a fault's time is edited in place: the run and its marker follow, the list stays in order", async () => {
     const { page, problems } = await openApp(env.context, env.url);
     try {
@@ -263,16 +324,17 @@ describe('interacting with the playground', () => {
       assert.match(await handle.getAttribute('aria-label'), /isolate_broker b0/);
       assert.equal(await handle.getAttribute('aria-valuenow'), '4000');
 
-      // Drag it to the middle of the 20 s run.
+      // Drag it to 40 % of the run, still before the heal (the scale stays that of the run the drag began on).
+      const endMs = Number((await text(page, 'time')).split('/')[1].replace(/[^\d.]/g, '')) * 1000;
       const track = await page.locator('.fault-handles').boundingBox();
       const box = await handle.boundingBox();
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
       await page.mouse.down();
       await page.mouse.move(track.x + track.width * 0.3, box.y + box.height / 2, { steps: 4 });
-      await page.mouse.move(track.x + track.width * 0.5, box.y + box.height / 2, { steps: 4 });
+      await page.mouse.move(track.x + track.width * 0.4, box.y + box.height / 2, { steps: 4 });
       await page.mouse.up();
       const dragged = Number(await isolateTime.inputValue());
-      assert.ok(Math.abs(dragged - 10000) <= 100, `dragged to ~10 s: ${dragged}`);
+      assert.ok(Math.abs(dragged - endMs * 0.4) <= endMs / 100, `dragged to 40 % of ${endMs} ms: ${dragged}`);
       assert.equal(Number(await handle.getAttribute('aria-valuenow')), dragged);
       const after = await audit(page);
       assert.notEqual(after.trace_hash, before.trace_hash, 'the run follows the drag');
@@ -308,7 +370,10 @@ describe('interacting with the playground', () => {
       await screenshot(page, 'scrubbed-to-10s');
       await page.getByTestId('run-to-end').click();
       assert.equal(Number(await text(page, 'sofar-acked')), 200);
-      assert.match(await text(page, 'time'), /20\.00 s \/ 20\.00 s/);
+      assert.match(await text(page, 'time'), /^(\d+\.\d\d) s \/ \1 s$/);
+      // The run ends with the cluster settled: the healed broker is back in every ISR.
+      assert.equal(await page.locator('[data-testid=broker-0] .replica.out-of-isr').count(), 0);
+      assert.equal(await page.locator('[data-testid=broker-0] .replica.in-isr').count(), 3);
       await page.getByTestId('reset').click();
       await page.getByTestId('play').click();
       await page.waitForTimeout(600);

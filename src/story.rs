@@ -222,7 +222,101 @@ pub fn story(l: Locale, run: &RunData, msg: MsgId) -> Vec<(u64, String)> {
             out.push((dt, text));
         }
     }
+    if run.out.findings.reordered.contains(&msg) {
+        out.extend(overtaken(l, run, msg));
+    }
+    for e in context(run, &events, msg) {
+        if let Some(text) = describe(l, run, e, None) {
+            out.push((e.t, text));
+        }
+    }
     ackademy_engine::sort::by_key(&mut out, |x| x.0);
+    out
+}
+
+/// For a reordered message: the first message of its key, sent earlier, that it was
+/// processed before (by a consumer of the same group), told at the time it was processed.
+fn overtaken(l: Locale, run: &RunData, msg: MsgId) -> Option<(u64, String)> {
+    let cfg = &run.out.cfg;
+    let group = |c: u16| cfg.consumers.get(c as usize).map(|x| x.group.as_str());
+    // First send and first apply per message (per group): one pass, maps, so a long run
+    // stays one pass.
+    let mut sends: std::collections::BTreeMap<MsgId, (u64, Option<u32>)> = Default::default();
+    let mut first_apply: std::collections::BTreeMap<(MsgId, Option<&str>), u64> = Default::default();
+    for e in &run.tl.events {
+        match &e.kind {
+            Kind::Send { msg: m, key, .. } => {
+                sends.entry(*m).or_insert((e.t, *key));
+            }
+            Kind::Apply { c, msg: m, .. } => {
+                first_apply.entry((*m, group(*c))).or_insert(e.t);
+            }
+            _ => {}
+        }
+    }
+    let &(sent, key) = sends.get(&msg)?;
+    key?;
+    let (g, applied) = first_apply.iter().find(|((m, _), _)| *m == msg).map(|((_, g), t)| (*g, *t))?;
+    let earlier = sends
+        .iter()
+        .filter(|(m, (t, k))| *t < sent && *k == key && **m != msg)
+        .find(|(m, _)| first_apply.get(&(**m, g)).is_some_and(|t| *t > applied))
+        .map(|(m, _)| *m)?;
+    Some((applied, td_string!(l, story_overtook, other = run.msg_name(earlier)).to_string()))
+}
+
+/// Events that do not name the message but explain its fate: its producer crashing or
+/// pausing while it waited for an answer, the end of its transaction, and for each
+/// consumer that polled it, that consumer's crash, a reset of its position on the
+/// partition, and the first commit of its group past the message's offset (an offset
+/// committed before the message was processed is how auto-commit loses it).
+fn context<'a>(run: &'a RunData, story: &[&'a Event], msg: MsgId) -> Vec<&'a Event> {
+    let cfg = &run.out.cfg;
+    let group_of = |c: u16| -> Option<&str> {
+        let c = c as usize;
+        match cfg.consumers.get(c) {
+            Some(x) => Some(x.group.as_str()),
+            None => cfg.processors.get(c - cfg.consumers.len()).map(|x| x.group.as_str()),
+        }
+    };
+    let events = &run.tl.events;
+    let first_after = |t: u64, pick: &dyn Fn(&Kind) -> bool| events[events.partition_point(|e| e.t < t)..].iter().find(|e| pick(&e.kind));
+    let mut out: Vec<&Event> = Vec::new();
+    let sent = story.iter().find_map(|e| match &e.kind {
+        Kind::Send { p, .. } => Some((e.t, *p)),
+        _ => None,
+    });
+    if let Some((t, p)) = sent {
+        let answered = story.iter().filter(|e| matches!(e.kind, Kind::Ack { .. } | Kind::Fail { .. })).map(|e| e.t).max().unwrap_or(run.tl.end);
+        if let Some(e) = first_after(t, &|k| matches!(k, Kind::ProducerCrash { p: x, .. } | Kind::ProducerPause { p: x, .. } if *x == p)) {
+            if e.t <= answered {
+                out.push(e);
+            }
+        }
+        if let Some(tid) = cfg.producers.get(p as usize).and_then(|x| x.transactional_id.as_deref()) {
+            use ackademy_engine::txn_coordinator::TxnState;
+            out.extend(first_after(t, &|k| matches!(k, Kind::Txn { tid: x, state: TxnState::CompleteCommit | TxnState::CompleteAbort, .. } if &**x == tid)));
+        }
+    }
+    for e in story {
+        let Kind::Poll { c, inst, records, .. } = &e.kind else { continue };
+        let Some(&(tp, offset, _)) = records.iter().find(|r| r.2 == msg) else { continue };
+        let (c, inst) = (*c, *inst);
+        let group = group_of(c);
+        out.extend(first_after(e.t, &|k| matches!(k, Kind::ConsumerCrash { c: x, inst: i } if *x == c && *i == inst)));
+        out.extend(first_after(e.t, &|k| match k {
+            Kind::OffsetReset { c: x, inst: i, tp: t, .. } | Kind::TruncationDetected { c: x, inst: i, tp: t, .. } => *x == c && *i == inst && *t == tp,
+            _ => false,
+        }));
+        out.extend(first_after(e.t, &|k| match k {
+            Kind::Commit { c: x, offsets, ok: true, .. } => group_of(*x) == group && offsets.iter().any(|(t, o)| *t == tp && *o > offset),
+            _ => false,
+        }));
+    }
+    // Once each, whatever led to it (all are elements of one slice: address order is
+    // event order).
+    out.sort_by_key(|e| *e as *const Event as usize);
+    out.dedup_by(|a, b| std::ptr::eq(*a, *b));
     out
 }
 
@@ -266,6 +360,25 @@ mod tests {
         assert!(text.contains("retries"), "{text}");
         assert_eq!(lines.iter().filter(|l| l.contains("c1 processed")).count(), 2, "{text}");
         assert!(fate(Locale::en, &run, m).starts_with("duplicated"));
+    }
+
+    #[test]
+    fn a_message_lost_to_auto_commit_tells_of_the_commit_past_it_and_the_crash() {
+        let run = RunData::new(&crate::presets::get("auto-commit-handoff").expect("preset"), || 0.0).expect("runs");
+        let m = *run.out.findings.lost.iter().next().expect("a loss");
+        let lines = story(Locale::en, &run, m);
+        let text: String = lines.iter().map(|x| format!("{} {}\n", x.0, x.1)).collect();
+        let at = |needle: &str| lines.iter().position(|x| x.1.contains(needle)).unwrap_or_else(|| panic!("{needle:?} in\n{text}"));
+        let (polled, committed, crashed) = (at("polled"), at("committed"), at("crashed"));
+        assert!(polled < committed && committed < crashed, "polled, then committed past it, then the crash:\n{text}");
+    }
+
+    #[test]
+    fn a_reordered_message_names_the_earlier_one_it_overtook() {
+        let run = RunData::new(&crate::presets::get("retries-overtake").expect("preset"), || 0.0).expect("runs");
+        let m = *run.out.findings.reordered.iter().next().expect("a reordering");
+        let text: String = story(Locale::en, &run, m).into_iter().map(|x| x.1 + "\n").collect();
+        assert!(text.contains("was processed before p1-"), "{text}");
     }
 
     #[test]

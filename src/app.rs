@@ -294,6 +294,12 @@ fn Playground() -> impl IntoView {
     if !reduced_at_start && state.source.get_untracked() == Source::Default && mode == Mode::Sandbox {
         state.playing.set(true);
     }
+    // A share link made while paused opens at the moment its sender was looking at.
+    if state.source.get_untracked() == Source::Link {
+        if let Some(t) = crate::share::time_from_hash(&location_hash()) {
+            state.seek(t as f64);
+        }
+    }
     let lesson_mode = move || ls.mode.get() == Mode::Lesson;
 
     #[cfg(target_arch = "wasm32")]
@@ -323,6 +329,7 @@ fn Playground() -> impl IntoView {
 
     view! {
         <div class="app" class:reduced-motion=move || reduced_motion.get() class:lesson-mode=lesson_mode>
+            <SkipLinks />
             <Header />
             <LoadErrorBanner />
             <main class="layout">
@@ -357,6 +364,33 @@ fn Playground() -> impl IntoView {
             </main>
             <HelpDialog />
         </div>
+    }
+}
+
+/// The first stops of the Tab order: straight to the audit, the faults or the share link,
+/// past the cluster and the fifty settings. Buttons that move the focus rather than
+/// `#anchor` links: the address's fragment is the share link.
+#[component]
+fn SkipLinks() -> impl IntoView {
+    let i18n = use_i18n();
+    let go = |id: &'static str| {
+        move |_| {
+            if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) {
+                use wasm_bindgen::JsCast;
+                if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = el.set_attribute("tabindex", "-1");
+                    let _ = el.focus();
+                    el.scroll_into_view();
+                }
+            }
+        }
+    };
+    view! {
+        <nav class="skip-links" aria-label=tr!(i18n, skip_links)>
+            <button data-testid="skip-audit" on:click=go("audit-title")>{tr!(i18n, skip_audit)}</button>
+            <button data-testid="skip-faults" on:click=go("faults-title")>{tr!(i18n, skip_faults)}</button>
+            <button data-testid="skip-share" on:click=go("share-title")>{tr!(i18n, skip_share)}</button>
+        </nav>
     }
 }
 

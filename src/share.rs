@@ -61,6 +61,15 @@ pub fn unpack(value: &str) -> Result<String, LinkError> {
     String::from_utf8(json).map_err(|_| LinkError::Corrupt)
 }
 
+/// The fragment key of the moment a share link opens at (`&t=<simulated ms>`): the
+/// sender's paused view, so that the colleague looks at the same thing.
+pub const TIME_KEY: &str = "t=";
+
+/// The moment inside a location hash (`#s=1.xxx&t=12000`), if any.
+pub fn time_from_hash(hash: &str) -> Option<u64> {
+    hash.trim_start_matches('#').split('&').find_map(|part| part.strip_prefix(TIME_KEY)?.parse().ok())
+}
+
 /// The share value inside a location hash (`#s=1.xxx` or `#...&s=1.xxx`), if any.
 pub fn from_hash(hash: &str) -> Option<&str> {
     hash.trim_start_matches('#').split('&').find_map(|part| part.strip_prefix(FRAGMENT_KEY))
@@ -110,6 +119,10 @@ mod tests {
     fn the_share_value_is_found_in_a_hash() {
         assert_eq!(from_hash("#s=1.abc"), Some("1.abc"));
         assert_eq!(from_hash("#x=2&s=1.abc"), Some("1.abc"));
+        assert_eq!(from_hash("#s=1.abc&t=12000"), Some("1.abc"));
+        assert_eq!(time_from_hash("#s=1.abc&t=12000"), Some(12000));
+        assert_eq!(time_from_hash("#s=1.abc&t=soon"), None);
+        assert_eq!(time_from_hash("#s=1.abc"), None);
         assert_eq!(from_hash("#lesson"), None);
         assert_eq!(from_hash(""), None);
     }

@@ -133,7 +133,7 @@ fn push_timing(key: &str, values: &[f64]) {
             let arr = js_sys::Reflect::get(&w, &key)
                 .ok()
                 .filter(|v| v.is_object())
-                .map(|v| wasm_bindgen::JsCast::unchecked_into::<js_sys::Array>(v))
+                .map(wasm_bindgen::JsCast::unchecked_into::<js_sys::Array>)
                 .unwrap_or_else(|| {
                     let a = js_sys::Array::new();
                     let _ = js_sys::Reflect::set(&w, &key, &a);

@@ -345,6 +345,8 @@ fn BrokerBox(b: usize, layout: Rc<Layout>) -> impl IntoView {
             <g class="mini-button" role="button" tabindex="0" data-testid=format!("isolate-{b}") aria-label=iso_label
                 on:click=move |_| toggle_isolate()
                 on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" || ev.key() == " " { ev.prevent_default(); toggle_isolate() }>
+                // A larger, invisible target around the pill: easier to hit on a phone.
+                <rect class="hit" x=r.x + r.w - 98.0 y=r.y width="98" height="30"></rect>
                 <rect x=r.x + r.w - 92.0 y=r.y + 6.0 width="84" height="18" rx="9"></rect>
                 <text x=r.x + r.w - 50.0 y=r.y + 19.0 text-anchor="middle">{iso_label}</text>
             </g>
@@ -496,6 +498,7 @@ fn ProducerBox(p: usize, layout: Rc<Layout>) -> impl IntoView {
             </g>
             <g class="mini-button" role="button" tabindex="0" aria-label=crash_label on:click=move |_| crash()
                 on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" || ev.key() == " " { ev.prevent_default(); crash() }>
+                <rect class="hit" x=r.x y=r.y + r.h - 28.0 width="78" height="28"></rect>
                 <rect x=r.x + 8.0 y=r.y + r.h - 22.0 width="62" height="16" rx="8"></rect>
                 <text x=r.x + 39.0 y=r.y + r.h - 10.5 text-anchor="middle">{crash_label}</text>
             </g>

@@ -171,6 +171,7 @@ fn flashes(ctx: &web_sys::CanvasRenderingContext2d, run: &RunData, l: &Layout, t
 }
 
 #[cfg(target_arch = "wasm32")]
+#[allow(clippy::too_many_arguments)] // a rectangle, and how to stroke it
 fn ring(ctx: &web_sys::CanvasRenderingContext2d, x: f64, y: f64, w: f64, h: f64, color: &str, alpha: f64, width: f64) {
     ctx.set_global_alpha(alpha.clamp(0.0, 1.0));
     ctx.set_stroke_style_str(color);

@@ -8,6 +8,26 @@ use leptos::prelude::*;
 pub fn HelpDialog() -> impl IntoView {
     let state = expect_context::<AppState>();
     let i18n = use_i18n();
+    // Closing gives the focus back to where it was when the dialog opened (the "?" button,
+    // or wherever "?" was pressed), not to the page's top.
+    let opener = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    Effect::new(move |was_open: Option<bool>| {
+        let open = state.help.get();
+        let doc = web_sys::window().and_then(|w| w.document());
+        if open && was_open != Some(true) {
+            use wasm_bindgen::JsCast;
+            opener.set_value(doc.and_then(|d| d.active_element()).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()));
+        } else if !open && was_open == Some(true) {
+            let back = opener.get_value().filter(|e| e.is_connected()).or_else(|| {
+                use wasm_bindgen::JsCast;
+                doc.and_then(|d| d.query_selector("[data-testid=help]").ok().flatten()).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            });
+            if let Some(el) = back {
+                let _ = el.focus();
+            }
+        }
+        open
+    });
     view! {
         <Show when=move || state.help.get()>
             <div class="dialog-backdrop" on:click=move |_| state.help.set(false)></div>
@@ -24,7 +44,7 @@ pub fn HelpDialog() -> impl IntoView {
                 <dl class="keys">
                     <dt><kbd>"Space"</kbd></dt><dd>{tr!(i18n, key_space)}</dd>
                     <dt><kbd>"→"</kbd>" / "<kbd>"←"</kbd></dt><dd>{tr!(i18n, key_arrows)}</dd>
-                    <dt><kbd>"Shift"</kbd>"+"<kbd>"→"</kbd></dt><dd>{tr!(i18n, key_shift_arrows)}</dd>
+                    <dt><kbd>"Shift"</kbd>"+"<kbd>"→"</kbd>" / "<kbd>"←"</kbd></dt><dd>{tr!(i18n, key_shift_arrows)}</dd>
                     <dt><kbd>"▼"</kbd>" "<kbd>"→"</kbd>" / "<kbd>"←"</kbd></dt><dd>{tr!(i18n, key_fault_handle)}</dd>
                     <dt><kbd>"N"</kbd></dt><dd>{tr!(i18n, key_n)}</dd>
                     <dt><kbd>"Home"</kbd>" / "<kbd>"End"</kbd></dt><dd>{tr!(i18n, key_home_end)}</dd>

@@ -22,7 +22,13 @@ pub fn SharePanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let i18n = use_i18n();
     let base = base_url();
-    let link = move || format!("{base}#{}{}", crate::share::FRAGMENT_KEY, state.link.read());
+    // Paused, the link also carries the moment looked at (`&t=`): the colleague opens the
+    // same picture. (While playing it does not, so the field is not rewritten every frame.)
+    let link = move || {
+        let at = if state.playing.get() { 0 } else { state.t.get().round() as u64 };
+        let time = if at > 0 { format!("&{}{at}", crate::share::TIME_KEY) } else { String::new() };
+        format!("{base}#{}{}{time}", crate::share::FRAGMENT_KEY, state.link.read())
+    };
     let clip = use_clipboard();
     let copied = clip.copied;
     let copy = clip.copy.clone();

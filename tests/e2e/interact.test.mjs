@@ -418,6 +418,29 @@ describe('interacting with the playground', () => {
     }
   });
 
+  test('skip links come first in the Tab order, and closing help gives the focus back', async () => {
+    const { page } = await openApp(env.context, env.url);
+    try {
+      await page.getByTestId('pause').click();
+      await page.locator('body').click({ position: { x: 5, y: 5 } });
+      await page.evaluate(() => document.activeElement?.blur());
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset?.testid), 'skip-audit');
+      assert.ok(await page.getByTestId('skip-audit').isVisible(), 'shown while focused');
+      await page.keyboard.press('Enter');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'audit-title');
+      assert.equal(await page.evaluate(() => location.hash.startsWith('#s=') || location.hash === ''), true, 'the address keeps the share link');
+
+      await page.getByTestId('help').click();
+      await page.getByTestId('help-dialog').waitFor({ state: 'visible' });
+      await page.keyboard.press('Escape');
+      await page.getByTestId('help-dialog').waitFor({ state: 'detached' });
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset?.testid), 'help', 'back on the ? button');
+    } finally {
+      await page.close();
+    }
+  });
+
   test('an audit count lists its messages and a message tells its story', async () => {
     const { page } = await openApp(env.context, env.url);
     try {

@@ -20,8 +20,9 @@ describe('sharing and keeping the work', () => {
       await page.locator('[data-testid=broker-2] .node-hit').click();
       await page.locator('[data-testid=fault-item][data-kind=crash_broker]').waitFor();
       mine = await audit(page);
+      mine.time = await text(page, 'time');
       link = await page.getByTestId('share-link').inputValue();
-      assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/#s=1\./);
+      assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/#s=1\.[^&]+&t=3000$/, 'paused at 3 s: the link carries the moment');
       assert.ok(new URL(link).hash.length < 600, `compact: ${new URL(link).hash.length} characters`);
       await env.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(env.url).origin });
       await page.getByTestId('copy-link').click();
@@ -33,7 +34,8 @@ describe('sharing and keeping the work', () => {
     const fresh = await launchBrowser();
     try {
       const { page: other, problems } = await openApp(fresh.context, link);
-      assert.deepEqual(await audit(other), mine, 'same verdict, counts and trace');
+      assert.deepEqual({ ...(await audit(other)), time: await text(other, 'time') }, mine, 'same verdict, counts and trace, at the same moment');
+      assert.ok(await other.locator('[data-testid=broker-2]').evaluate((g) => g.classList.contains('crashed')), 'the colleague sees broker 2 down, as the sender did');
       assert.equal(await other.locator('[data-config="acks"][data-owner="p1"]').inputValue(), '0');
       assert.equal(await other.getByTestId('load-error').count(), 0);
       assert.deepEqual(realProblems(problems), []);

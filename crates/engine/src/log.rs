@@ -161,12 +161,14 @@ impl Log {
         before - end
     }
 
-    /// Kafka's `OffsetsForLeaderEpoch`: the largest epoch <= `epoch` known here and the
-    /// offset where it ends (the start of the next epoch, or the log end).
+    /// Kafka's `OffsetsForLeaderEpoch` (`LeaderEpochFileCache.endOffsetFor`): the largest
+    /// epoch <= `epoch` known here and the offset where it ends (the start of the next
+    /// epoch, or the log end). An epoch older than every one known ends where the first
+    /// known one starts (and keeps its own number); `None` when no epoch is known at all.
     pub fn end_offset_for_epoch(&self, epoch: u32) -> Option<(u32, u64)> {
         let idx = self.epochs.partition_point(|&(e, _)| e <= epoch);
         if idx == 0 {
-            return None;
+            return self.epochs.first().map(|&(_, start)| (epoch, start));
         }
         let found = self.epochs[idx - 1].0;
         let end = self.epochs.get(idx).map(|e| e.1).unwrap_or(self.end_offset());
@@ -204,5 +206,27 @@ impl Log {
             return None;
         }
         self.producers.values().filter_map(|e| e.open_txn_first_offset).min()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `LeaderEpochFileCache.endOffsetFor`: the requested epoch itself, an older one, one
+    /// older than every known epoch, and an empty cache.
+    #[test]
+    fn end_offset_for_epoch_answers_as_kafkas_epoch_cache() {
+        let mut log = Log::default();
+        assert_eq!(log.end_offset_for_epoch(0), None, "no epoch known");
+        log.epochs = vec![(1, 0)];
+        // A follower that led epoch 0 on an empty log, asking a leader of epoch 1 that has
+        // nothing either: epoch 0 ends at 0, where epoch 1 starts; no divergence to chase.
+        assert_eq!(log.end_offset_for_epoch(0), Some((0, 0)));
+        assert_eq!(log.end_offset_for_epoch(1), Some((1, 0)));
+        log.epochs = vec![(2, 5), (4, 9)];
+        assert_eq!(log.end_offset_for_epoch(1), Some((1, 5)));
+        assert_eq!(log.end_offset_for_epoch(2), Some((2, 9)));
+        assert_eq!(log.end_offset_for_epoch(3), Some((2, 9)));
     }
 }

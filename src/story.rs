@@ -79,7 +79,7 @@ pub fn describe(l: Locale, run: &RunData, e: &Event, focus: Option<MsgId>) -> Op
         Kind::ProducerPause { p: x, inst } => td_string!(l, ev_paused, who = p(*x, *inst)).to_string(),
         Kind::ProducerResume { p: x, inst } => td_string!(l, ev_resumed, who = p(*x, *inst)).to_string(),
         Kind::Send { p: x, inst, msg, key, tp: t } => {
-            let key = key.map(|k| format!("k{k}")).unwrap_or_else(|| td_string!(l, no_key).to_string());
+            let key = key.map(|k| td_string!(l, msg_key, k = format!("k{k}")).to_string()).unwrap_or_else(|| td_string!(l, no_key).to_string());
             td_string!(l, ev_send, who = p(*x, *inst), msg = m(*msg), key = key, tp = tp(run, *t)).to_string()
         }
         Kind::Ack { p: x, inst, msg, tp: t, offset } => match offset {
@@ -379,6 +379,21 @@ mod tests {
         let m = *run.out.findings.reordered.iter().next().expect("a reordering");
         let text: String = story(Locale::en, &run, m).into_iter().map(|x| x.1 + "\n").collect();
         assert!(text.contains("was processed before p1-"), "{text}");
+    }
+
+    /// A key written twice in a locale file is silently overwritten by the second: every
+    /// key appears once (the files keep one key per line).
+    #[test]
+    fn locale_keys_are_unique() {
+        for (name, text) in [("en", include_str!("../locales/en.json")), ("ko", include_str!("../locales/ko.json"))] {
+            let mut seen = std::collections::BTreeSet::new();
+            for line in text.lines() {
+                let Some(rest) = line.strip_prefix("  \"") else { continue };
+                let Some((key, _)) = rest.split_once("\":") else { continue };
+                assert!(seen.insert(key.to_string()), "{name}: {key:?} twice");
+            }
+            assert!(seen.len() > 100, "{name}: {} keys read", seen.len());
+        }
     }
 
     #[test]

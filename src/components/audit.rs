@@ -91,7 +91,11 @@ pub fn AuditPanel() -> impl IntoView {
             <p class="hash">
                 {tr!(i18n, trace_hash)}" "<code data-testid="trace-hash">{move || state.run.with(|r| r.out.report.trace_hash.clone())}</code>
                 " · "{tr!(i18n, latency)}" "
-                <span>{move || state.run.with(|r| format!("p50 {} ms · p99 {} ms", r.out.report.latency_ms.p50, r.out.report.latency_ms.p99))}</span>
+                <span>{move || state.run.with(|r| {
+                    let rep = &r.out.report;
+                    // Nothing consumed: no latency to tell (rather than a misleading 0 ms).
+                    if rep.consumed == 0 { "—".to_string() } else { format!("p50 {} ms · p99 {} ms", rep.latency_ms.p50, rep.latency_ms.p99) }
+                })}</span>
             </p>
         </section>
     }

@@ -223,6 +223,7 @@ pub fn ClusterView() -> impl IntoView {
 #[component]
 fn Links(layout: Rc<Layout>) -> impl IntoView {
     let state = expect_context::<AppState>();
+    let i18n = use_i18n();
     let l = layout;
     let g = l.g;
     let (np, nc) = state.run.with_untracked(|run| (run.out.cfg.producers.len(), run.out.cfg.consumers.len()));
@@ -263,7 +264,9 @@ fn Links(layout: Rc<Layout>) -> impl IntoView {
                     // A wide invisible line over the broker's link to the others: clicking it
                     // cuts the link (isolate_broker) or heals it.
                     <line class="link-hit" data-node="link" data-testid=format!("link-{b}") x1=g.broker_x1 y1=y x2=g.spine_x + 6.0 y2=y
-                        on:click=move |ev| { ev.stop_propagation(); toggle() }></line>
+                        on:click=move |ev| { ev.stop_propagation(); toggle() }>
+                        <title>{move || if state.cluster.with(|c| c.brokers.get(b).is_some_and(|v| v.isolated)) { t_string!(i18n, heal_links) } else { t_string!(i18n, isolate_broker) }}</title>
+                    </line>
                     {paths.into_iter().map(|d| view! { <path class=client_cls d=d></path> }).collect_view()}
                 }
             }).collect_view()}

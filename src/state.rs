@@ -99,8 +99,8 @@ fn geometry(stacked: bool) -> crate::layout::Geometry {
     }
 }
 
-/// A first guess before the cluster's panel is measured: a window narrower than the
-/// stacking width has a panel narrower still.
+/// At start-up, before the media query's signal is set: the same test as
+/// `layout::STACKED_MEDIA`.
 fn initially_stacked() -> bool {
     #[cfg(target_arch = "wasm32")]
     {

@@ -162,13 +162,15 @@ pub fn ClusterView() -> impl IntoView {
     };
 
     let view_box = move || state.layout.with(|l| format!("0 0 {} {:.0}", l.g.w, l.h));
-    // Wide or stacked, as the panel's width asks.
-    let panel = NodeRef::<leptos::html::Div>::new();
-    let size = leptos_use::use_element_size(panel);
-    Effect::new(move |_| {
-        let w = size.width.get();
-        if w > 0.0 {
-            state.set_stacked(w < layout::STACK_BELOW_PX);
+    // Wide or stacked, as the window's width asks (a media query: no layout read while the
+    // page is being built).
+    let narrow = leptos_use::use_media_query(layout::STACKED_MEDIA);
+    // (Its first value may still be the signal's `false` before the query is asked: the
+    // state started from the same test, see `initially_stacked`, so only a `true` counts then.)
+    Effect::new(move |prev: Option<()>| {
+        let n = narrow.get();
+        if prev.is_some() || n {
+            state.set_stacked(n);
         }
     });
     // Which scenario to try this is, if it is one of them (unchanged).
@@ -200,7 +202,7 @@ pub fn ClusterView() -> impl IntoView {
                     </p>
                 }
             })}
-            <div class="cluster" data-testid="cluster" data-stacked=move || state.stacked.get().to_string() node_ref=panel>
+            <div class="cluster" data-testid="cluster" data-stacked=move || state.stacked.get().to_string()>
                 <svg class="cluster-svg" viewBox=view_box role="group" aria-label=tr!(i18n, cluster_title) on:click=on_click>
                     {move || {
                         let l = state.layout.get();

@@ -273,6 +273,27 @@ fn a_consumer_detects_the_truncation_of_an_unclean_election() {
     assert!(errors.iter().any(|e| e["who"].as_str().unwrap().starts_with("c1") && e["error"] == "OFFSET_OUT_OF_RANGE"), "{r}");
 }
 
+/// KIP-320 for a consumer that was down during the unclean election: its committed offset
+/// (140) carries the leader epoch of the record before it, so when it restarts it
+/// validates that position against the new leader first. The new leader's log has grown
+/// past 140 with other records, so without the epoch it would read on from 140 and skip
+/// the 130 records written after the divergence point; with it, it finds the truncation
+/// and moves back to 10.
+#[test]
+fn a_restarted_consumer_validates_its_committed_offset_after_an_unclean_election() {
+    let (r, events) = run_traced("unclean_restart.json");
+    let elected = kind(&events, "leader").find(|e| e["unclean"] == true).expect("an unclean election");
+    let found: Vec<&Value> = kind(&events, "truncation_detected").collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(t(found[0]) > t(elected));
+    assert_eq!(found[0]["consumer"], "c1#1", "the restarted instance: {}", found[0]);
+    let (position, offset) = (found[0]["position"].as_u64().unwrap(), found[0]["offset"].as_u64().unwrap());
+    assert!(offset < position, "{}", found[0]);
+    let next = kind(&events, "poll").find(|e| e["consumer"] == "c1#1").expect("the new instance polls");
+    assert_eq!(next["records"][0][1], offset, "{next}");
+    assert!(n(&r, "lost") < 30, "only what auto.offset.reset=latest skipped at the first join: {r}");
+}
+
 /// Kafka docs, "Unclean leader election": with it disabled, Kafka "waits for a replica in
 /// the ISR to come back to life" and chooses unavailability over loss. Same faults as the
 /// unclean case: the partition is offline until broker 0 returns, then nothing is lost.

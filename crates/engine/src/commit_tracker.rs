@@ -6,9 +6,8 @@
 
 use crate::consumer::ConsumerEv;
 use crate::log::Record;
-use crate::messages::Msg;
 use crate::sim::{Ev, Sim};
-use crate::types::{Node, Tp};
+use crate::types::Tp;
 
 impl Sim {
     /// Hands every polled record to its own worker.
@@ -66,7 +65,7 @@ impl Sim {
             i.processed.insert(tp, prefix);
             let generation = i.generation;
             let offsets = vec![(tp, prefix)];
-            self.send(Node::Consumer(c, inst), Node::Coordinator, Msg::OffsetCommit { group, generation, offsets, sync: false });
+            self.commit_offsets(c, inst, group, generation, offsets, false);
         }
         self.ooo_maybe_poll(c, inst);
     }

@@ -67,6 +67,9 @@ pub struct ConsumerInstance {
     /// The leader epoch of the last record `poll()` returned, per partition (KIP-320's
     /// `offsetEpoch` of the position).
     pub position_epochs: BTreeMap<Tp, u32>,
+    /// Per partition, the leader epochs of the records fetched: (epoch, first offset seen
+    /// with it). The epoch committed with an offset is that of the record before it.
+    pub seen_epochs: BTreeMap<Tp, Vec<(u32, u64)>>,
     /// Positions awaiting validation after a leader change (KIP-320), with the broker the
     /// `OffsetsForLeaderEpoch` request is in flight to.
     pub validating: BTreeMap<Tp, Option<BrokerId>>,
@@ -104,6 +107,15 @@ pub struct ConsumerInstance {
     pub ooo_committed: BTreeMap<Tp, u64>,
     /// Partitions of the subscribed topic in the latest metadata.
     pub topic_partitions: u32,
+}
+
+impl ConsumerInstance {
+    /// The leader epoch of the record just before `offset` (what a commit of `offset`
+    /// carries), if this instance fetched it.
+    pub fn epoch_before(&self, tp: Tp, offset: u64) -> Option<u32> {
+        let last = offset.checked_sub(1)?;
+        self.seen_epochs.get(&tp)?.iter().rev().find(|&&(_, start)| start <= last).map(|&(e, _)| e)
+    }
 }
 
 /// Who reads: a scenario consumer, or the consumer inside stream processor `n`.
@@ -153,6 +165,7 @@ impl Sim {
             buffers: BTreeMap::new(),
             leader_epochs: BTreeMap::new(),
             position_epochs: BTreeMap::new(),
+            seen_epochs: BTreeMap::new(),
             validating: BTreeMap::new(),
             fetching: BTreeMap::new(),
             backoff: BTreeMap::new(),
@@ -282,7 +295,6 @@ impl Sim {
         let cfg = self.consumers[c as usize].cfg.clone();
         let now = self.now();
         let group = self.consumers[c as usize].group;
-        let me = Node::Consumer(c, inst);
         {
             let i = self.cinst(c, inst);
             if i.processing && cfg.processing == Processing::InPollLoop || i.committing {
@@ -311,7 +323,7 @@ impl Sim {
             let offsets: Vec<(Tp, u64)> = i.positions.iter().map(|(tp, o)| (*tp, *o)).collect();
             let generation = i.generation;
             if !offsets.is_empty() {
-                self.send(me, Node::Coordinator, Msg::OffsetCommit { group, generation, offsets, sync: false });
+                self.commit_offsets(c, inst, group, generation, offsets, false);
             }
         }
         let records = self.take_records(c, inst, cfg.max_poll_records as usize);
@@ -427,7 +439,6 @@ impl Sim {
     pub fn finish_record(&mut self, c: u16, inst: u16, tp: Tp, offset: u64) {
         let cfg = self.consumers[c as usize].cfg.clone();
         let group = self.consumers[c as usize].group;
-        let me = Node::Consumer(c, inst);
         let i = self.cinst(c, inst);
         i.processed.insert(tp, offset + 1);
         let batch_done = i.work.is_empty();
@@ -442,13 +453,21 @@ impl Sim {
         };
         let blocking = cfg.processing == Processing::InPollLoop;
         if let Some(offsets) = sync_commit {
-            self.send(me, Node::Coordinator, Msg::OffsetCommit { group, generation, offsets, sync: blocking });
+            self.commit_offsets(c, inst, group, generation, offsets, blocking);
             if blocking {
                 self.cinst(c, inst).committing = true;
                 return;
             }
         }
         self.after_processing(c, inst);
+    }
+
+    /// `commitSync`/`commitAsync` of `offsets`, each with the leader epoch of the record
+    /// before it (KIP-320), so that a consumer resuming from them can validate them.
+    pub fn commit_offsets(&mut self, c: u16, inst: u16, group: u16, generation: u32, offsets: Vec<(Tp, u64)>, sync: bool) {
+        let i = self.cinst(c, inst);
+        let epochs = offsets.iter().map(|&(tp, o)| i.epoch_before(tp, o)).collect();
+        self.send(Node::Consumer(c, inst), Node::Coordinator, Msg::OffsetCommit { group, generation, offsets, epochs, sync });
     }
 
     pub fn after_processing(&mut self, c: u16, inst: u16) {
@@ -477,7 +496,7 @@ impl Sim {
         if auto && i.phase == Phase::Active && !i.positions.is_empty() {
             let offsets = i.positions.iter().map(|(t, o)| (*t, *o)).collect();
             let generation = i.generation;
-            self.send(me, Node::Coordinator, Msg::OffsetCommit { group, generation, offsets, sync: false });
+            self.commit_offsets(c, inst, group, generation, offsets, false);
         }
         let i = self.cinst(c, inst);
         i.phase = Phase::Joining;
@@ -486,6 +505,7 @@ impl Sim {
         i.fetching.clear();
         i.positions.clear();
         i.position_epochs.clear();
+        i.seen_epochs.clear();
         i.validating.clear();
         i.fetch_offsets.clear();
         i.processed.clear();
@@ -628,19 +648,26 @@ impl Sim {
                 self.record(Kind::Assign { c, inst, generation, partitions: partitions.clone() });
                 self.send(me, Node::Coordinator, Msg::OffsetFetch { group, partitions });
             }
-            Msg::OffsetFetchResp { offsets } => {
+            Msg::OffsetFetchResp { offsets, epochs } => {
                 let reset = self.consumers[c as usize].cfg.auto_offset_reset;
                 let mut resets = Vec::new();
                 let i = self.cinst(c, inst);
                 if i.phase != Phase::Positioning {
                     return;
                 }
-                for (tp, committed) in offsets {
+                for ((tp, committed), epoch) in offsets.into_iter().zip(epochs) {
                     match committed {
                         Some(o) => {
                             i.positions.insert(tp, o);
                             i.fetch_offsets.insert(tp, o);
                             i.unpositioned.remove(&tp);
+                            // KIP-320: a committed offset with its leader epoch is validated
+                            // against the current leader before the first fetch.
+                            if let Some(e) = epoch {
+                                i.position_epochs.insert(tp, e);
+                                i.seen_epochs.insert(tp, vec![(e, 0)]);
+                                i.validating.insert(tp, None);
+                            }
                         }
                         None => resets.push(tp),
                     }
@@ -745,6 +772,11 @@ impl Sim {
                         i.positions.insert(tp, end);
                         i.fetch_offsets.insert(tp, end);
                         i.position_epochs.insert(tp, epoch);
+                        let seen = i.seen_epochs.entry(tp).or_default();
+                        seen.retain(|&(_, start)| start < end);
+                        if seen.is_empty() {
+                            seen.push((epoch, 0));
+                        }
                         i.buffers.remove(&tp);
                         self.record(Kind::TruncationDetected { c, inst, tp, position, offset: end });
                     }
@@ -873,6 +905,10 @@ impl Sim {
             for (k, r) in b.records.iter().enumerate() {
                 let off = b.base_offset + k as u64;
                 if off >= resp.offset {
+                    let seen = i.seen_epochs.entry(tp).or_default();
+                    if seen.last().is_none_or(|&(e, _)| e != b.leader_epoch) {
+                        seen.push((b.leader_epoch, off));
+                    }
                     buf.push_back((off, b.leader_epoch, *r));
                     got = true;
                 }

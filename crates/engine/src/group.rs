@@ -44,6 +44,8 @@ pub struct Group {
     pub members: BTreeMap<Node, Member>,
     pub assignment: BTreeMap<Node, Vec<Tp>>,
     pub committed: BTreeMap<Tp, u64>,
+    /// The leader epoch each committed offset was committed with (KIP-320).
+    pub committed_epochs: BTreeMap<Tp, u32>,
 }
 
 impl Group {
@@ -56,6 +58,7 @@ impl Group {
             members: BTreeMap::new(),
             assignment: BTreeMap::new(),
             committed: BTreeMap::new(),
+            committed_epochs: BTreeMap::new(),
         }
     }
 }
@@ -157,9 +160,10 @@ impl Sim {
             Msg::OffsetFetch { group, partitions } => {
                 let g = &self.groups[group as usize];
                 let offsets = partitions.iter().map(|tp| (*tp, g.committed.get(tp).copied())).collect();
-                self.send(Node::Coordinator, from, Msg::OffsetFetchResp { offsets });
+                let epochs = partitions.iter().map(|tp| g.committed_epochs.get(tp).copied()).collect();
+                self.send(Node::Coordinator, from, Msg::OffsetFetchResp { offsets, epochs });
             }
-            Msg::OffsetCommit { group, generation, offsets, sync } => {
+            Msg::OffsetCommit { group, generation, offsets, epochs, sync } => {
                 let g = &mut self.groups[group as usize];
                 let error = if !g.members.contains_key(&from) {
                     Some(KafkaError::UnknownMemberId)
@@ -169,8 +173,12 @@ impl Sim {
                     None
                 };
                 if error.is_none() {
-                    for (tp, o) in &offsets {
+                    for ((tp, o), e) in offsets.iter().zip(&epochs) {
                         g.committed.insert(*tp, *o);
+                        match e {
+                            Some(e) => g.committed_epochs.insert(*tp, *e),
+                            None => g.committed_epochs.remove(tp),
+                        };
                     }
                 }
                 self.send(Node::Coordinator, from, Msg::OffsetCommitResp { offsets, error, sync });

@@ -102,8 +102,11 @@ pub enum Msg {
     GroupHeartbeatResp { error: Option<KafkaError> },
     LeaveGroup { group: u16 },
     OffsetFetch { group: u16, partitions: Vec<Tp> },
-    OffsetFetchResp { offsets: Vec<(Tp, Option<u64>)> },
-    OffsetCommit { group: u16, generation: u32, offsets: Vec<(Tp, u64)>, sync: bool },
+    /// Each committed offset with the leader epoch of the record before it, if committed
+    /// with one (KIP-320's `committed_leader_epoch`).
+    OffsetFetchResp { offsets: Vec<(Tp, Option<u64>)>, epochs: Vec<Option<u32>> },
+    /// `epochs[i]`: the leader epoch of the last record consumed below `offsets[i]`.
+    OffsetCommit { group: u16, generation: u32, offsets: Vec<(Tp, u64)>, epochs: Vec<Option<u32>>, sync: bool },
     OffsetCommitResp { offsets: Vec<(Tp, u64)>, error: Option<KafkaError>, sync: bool },
     // Transactions (KIP-98), between a transactional producer and its coordinator.
     FindCoordinator { tid: Rc<str> },

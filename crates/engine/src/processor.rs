@@ -237,7 +237,7 @@ impl Sim {
                 let generation = ci.generation;
                 let offsets: Vec<(Tp, u64)> = ci.processed.iter().map(|(t, o)| (*t, *o)).collect();
                 self.processors[n as usize].instances[inst as usize].committing = false;
-                self.send(Node::Consumer(c, c_inst), Node::Coordinator, Msg::OffsetCommit { group, generation, offsets, sync: true });
+                self.commit_offsets(c, c_inst, group, generation, offsets, true);
             }
         }
     }

@@ -268,6 +268,8 @@ impl Sim {
             for (g, tp, o) in offsets {
                 if let Some(group) = self.groups.get_mut(g as usize) {
                     group.committed.insert(tp, o);
+                    // (Committed in a transaction without a leader epoch: nothing to validate.)
+                    group.committed_epochs.remove(&tp);
                 }
                 self.record(Kind::TxnOffsetsCommitted { group: g, tp, offset: o });
             }

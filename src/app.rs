@@ -322,14 +322,20 @@ fn Playground() -> impl IntoView {
         leptos::prelude::request_animation_frame(|| panic!("debug-panic: a deliberate panic to show the error panel"));
     }
 
-    // The audit and the cluster come first; the long panels are built one frame later, so
-    // the verdict is on screen sooner.
+    // The audit and the cluster come first; the long panels are built after the first frame
+    // is painted, so the verdict is on screen sooner. A timeout from the next frame's callback runs after that frame is painted: a rAF alone
+    // would build the rest inside the first frame and hold the first paint back.
     let rest = RwSignal::new(false);
-    leptos::prelude::request_animation_frame(move || rest.set(true));
+    leptos::prelude::request_animation_frame(move || {
+        leptos::prelude::set_timeout(move || rest.set(true), std::time::Duration::ZERO);
+    });
+    provide_context(Deferred(rest));
 
     view! {
         <div class="app" class:reduced-motion=move || reduced_motion.get() class:lesson-mode=lesson_mode>
-            <SkipLinks />
+            <Show when=move || rest.get()>
+                <SkipLinks />
+            </Show>
             <Header />
             <LoadErrorBanner />
             <main class="layout">
@@ -366,6 +372,10 @@ fn Playground() -> impl IntoView {
         </div>
     }
 }
+
+/// Set one frame after the first picture: what is not needed to see the run waits for it.
+#[derive(Clone, Copy)]
+pub struct Deferred(pub RwSignal<bool>);
 
 /// The first stops of the Tab order: straight to the audit, the faults or the share link,
 /// past the cluster and the fifty settings. Buttons that move the focus rather than

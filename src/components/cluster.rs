@@ -162,6 +162,7 @@ pub fn ClusterView() -> impl IntoView {
     };
 
     let view_box = move || state.layout.with(|l| format!("0 0 {} {:.0}", l.g.w, l.h));
+    let deferred = use_context::<crate::app::Deferred>().map(|d| d.0);
     // Wide or stacked, as the window's width asks (a media query: no layout read while the
     // page is being built).
     let narrow = leptos_use::use_media_query(layout::STACKED_MEDIA);
@@ -217,7 +218,8 @@ pub fn ClusterView() -> impl IntoView {
                 </svg>
                 <canvas node_ref=canvas class="flights" aria-hidden="true"></canvas>
             </div>
-            <Legend />
+            // The legend is read after the picture: it comes one frame later.
+            {move || deferred.is_none_or(|d| d.get()).then(|| view! { <Legend /> })}
         </div>
     }
 }

@@ -17,8 +17,9 @@ use crate::types::{BrokerId, Node, Tp};
 pub const FETCH_WAIT_MS: u64 = 500;
 /// `replica.fetch.backoff.ms`.
 pub const REPLICA_FETCH_BACKOFF_MS: u64 = 1000;
-/// `replica.socket.timeout.ms`: how long a follower waits for the answer to a fetch.
-pub const REPLICA_SOCKET_TIMEOUT_MS: u64 = 30_000;
+/// How long a follower's fetcher waits for the answer to a fetch: the broker's
+/// `request.timeout.ms` (`ReplicaFetcherBlockingSend`).
+pub const REPLICA_FETCH_TIMEOUT_MS: u64 = 30_000;
 /// `max.partition.fetch.bytes` / `replica.fetch.max.bytes`.
 pub const FETCH_MAX_BYTES: u32 = 1_048_576;
 /// KRaft `broker.heartbeat.interval.ms`.
@@ -623,10 +624,23 @@ impl Sim {
         self.send(Node::Broker(b), Node::Broker(l), Msg::Fetch(req));
     }
 
-    /// A follower's fetch or its answer was lost on a cut link: the follower will give the
-    /// fetch up when `replica.socket.timeout.ms` has passed since it sent it. (Only a lost
-    /// fetch can time out, so the timer is set when one is lost rather than for every fetch.)
-    pub fn follower_fetch_lost(&mut self, from: Node, to: Node, msg: &Msg) {
+    /// A message between brokers, or to the controller, was lost on a cut link: the
+    /// request it belonged to will time out. A follower gives its fetch up when
+    /// `request.timeout.ms` has passed since it sent it (only a lost fetch can time out, so
+    /// the timer is set when one is lost rather than for every fetch); a leader whose ISR
+    /// change (AlterPartition) or its answer was lost may ask again (Kafka's
+    /// `AlterPartitionManager` retries until it gets an answer).
+    pub fn lost_on_cut_link(&mut self, from: Node, to: Node, msg: &Msg) {
+        let isr_change = match (from, to, msg) {
+            (Node::Broker(b), _, Msg::AlterPartition { tp, .. }) | (_, Node::Broker(b), Msg::AlterPartitionResp { tp, .. }) => Some((b, *tp)),
+            _ => None,
+        };
+        if let Some((b, tp)) = isr_change {
+            if let Some(Role::Leader(ls)) = self.brokers[b as usize].replicas.get_mut(&tp).map(|r| &mut r.role) {
+                ls.pending = None;
+            }
+            return;
+        }
         let (b, tp) = match (from, to, msg) {
             (Node::Broker(b), _, Msg::Fetch(req)) if req.replica.is_some() => (b, req.tp),
             (_, Node::Broker(b), Msg::FetchResp(resp)) => (b, resp.tp),
@@ -634,11 +648,11 @@ impl Sim {
         };
         let Some(r) = self.brokers[b as usize].replicas.get(&tp) else { return };
         if let Role::Follower { fetching: Some(sent), .. } = r.role {
-            self.q.at(sent + REPLICA_SOCKET_TIMEOUT_MS, Ev::FollowerFetchTimeout(b, tp, sent));
+            self.q.at(sent + REPLICA_FETCH_TIMEOUT_MS, Ev::FollowerFetchTimeout(b, tp, sent));
         }
     }
 
-    /// A follower's fetch unanswered for `replica.socket.timeout.ms` (its link to the
+    /// A follower's fetch unanswered for `request.timeout.ms` (its link to the
     /// leader was cut silently) is given up, and the fetcher tries again after its backoff.
     pub fn follower_fetch_timeout(&mut self, b: BrokerId, tp: Tp, sent: Time) {
         let Some(r) = self.brokers[b as usize].replicas.get_mut(&tp) else { return };
@@ -805,8 +819,14 @@ impl Sim {
     }
 
     /// A leaderless partition with a live replica may get a leader again.
+    /// Whether a leaderless partition can get a leader again by itself (all faults are
+    /// done when this is asked): a replica that is alive, reachable, and electable — in the
+    /// ISR, or any replica with `unclean.leader.election.enable`.
     pub fn partition_may_recover(&self, tp: Tp) -> bool {
-        self.controller.parts.get(&tp).is_some_and(|s| s.replicas.iter().any(|&r| self.brokers[r as usize].alive))
+        let unclean = self.cfg.cluster.unclean_leader_election;
+        self.controller.parts.get(&tp).is_some_and(|s| {
+            s.replicas.iter().any(|&r| self.brokers[r as usize].alive && !self.net.isolated.contains(&r) && (unclean || s.isr.contains(&r)))
+        })
     }
 
     pub fn leader_log(&self, tp: Tp) -> Option<&Log> {

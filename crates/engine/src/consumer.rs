@@ -961,6 +961,9 @@ impl Sim {
                     || !i.work.is_empty()
                     || !i.ooo_records.is_empty()
                     || !i.dlq_inflight.is_empty()
+                    // A position being validated may yet move back (a truncation found),
+                    // unless its partition has no leader and can get none.
+                    || i.validating.keys().any(|tp| self.leader_offsets(*tp).is_some() || self.partition_may_recover(*tp))
                 {
                     return false;
                 }

@@ -107,6 +107,17 @@ impl Sim {
         }
     }
 
+    /// Sends broker `b` the state of every partition it hosts. In KRaft a broker pulls the
+    /// metadata log and catches up on whatever it missed; here the controller pushes, so
+    /// what was lost while `b` was cut off is sent again once its links are healed.
+    pub fn resend_state(&mut self, b: BrokerId) {
+        let states: Vec<(Tp, PartitionState)> =
+            self.controller.parts.iter().filter(|(_, s)| s.replicas.contains(&b)).map(|(tp, s)| (*tp, s.clone())).collect();
+        for (tp, state) in states {
+            self.send(Node::Controller, Node::Broker(b), Msg::LeaderAndIsr { tp, state });
+        }
+    }
+
     pub fn controller_session_check(&mut self, b: BrokerId) {
         let now = self.now();
         let timeout = self.cfg.cluster.broker_session_timeout_ms;

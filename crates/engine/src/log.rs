@@ -144,6 +144,10 @@ impl Log {
     pub fn truncate_to(&mut self, offset: u64) -> u64 {
         let before = self.end_offset();
         if offset >= before {
+            // Kafka's `UnifiedLog.truncateTo` trims the epoch cache even then: a broker that
+            // became leader and appended nothing before the next leader was elected holds a
+            // conflicting epoch entry at its log end.
+            self.epochs.retain(|&(_, start)| start < before);
             return 0;
         }
         let keep = self.batches.partition_point(|b| b.next_offset() <= offset);
@@ -228,5 +232,16 @@ mod tests {
         assert_eq!(log.end_offset_for_epoch(1), Some((1, 5)));
         assert_eq!(log.end_offset_for_epoch(2), Some((2, 9)));
         assert_eq!(log.end_offset_for_epoch(3), Some((2, 9)));
+    }
+
+    /// A broker that led epoch 1 without appending anything keeps `(1, end)` in its cache;
+    /// truncating to its own end removes it, so it stops announcing an epoch the new leader
+    /// never had (else: the same divergence, every fetch, forever).
+    #[test]
+    fn truncating_to_the_end_drops_an_empty_epoch() {
+        let mut log = Log::default();
+        log.epochs = vec![(0, 0), (1, 0)];
+        assert_eq!(log.truncate_to(0), 0);
+        assert!(log.epochs.is_empty(), "{:?}", log.epochs);
     }
 }

@@ -143,7 +143,7 @@ impl Sim {
         self.record(Kind::Net { id, from, to, arrive, wire });
         if !self.net.link_up(from, to) {
             self.record(Kind::NetDrop { id, reason: DropReason::LinkCut });
-            self.follower_fetch_lost(from, to, &msg);
+            self.lost_on_cut_link(from, to, &msg);
             return;
         }
         let slot = self.park_msg(msg);
@@ -211,7 +211,7 @@ impl Sim {
     fn deliver(&mut self, id: u64, from: Node, to: Node, msg: Msg) {
         if !self.net.link_up(from, to) {
             self.record(Kind::NetDrop { id, reason: DropReason::LinkCut });
-            self.follower_fetch_lost(from, to, &msg);
+            self.lost_on_cut_link(from, to, &msg);
             return;
         }
         match to {
@@ -251,8 +251,11 @@ impl Sim {
                 self.record(Kind::Isolate { b });
             }
             FaultAction::Heal => {
-                self.net.isolated.clear();
+                let healed = std::mem::take(&mut self.net.isolated);
                 self.record(Kind::Heal);
+                for b in healed {
+                    self.resend_state(b);
+                }
             }
             FaultAction::DropProduceRequests { producer, count } => {
                 self.producers[producer].drop_requests += count;

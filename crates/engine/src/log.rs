@@ -239,8 +239,7 @@ mod tests {
     /// never had (else: the same divergence, every fetch, forever).
     #[test]
     fn truncating_to_the_end_drops_an_empty_epoch() {
-        let mut log = Log::default();
-        log.epochs = vec![(0, 0), (1, 0)];
+        let mut log = Log { epochs: vec![(0, 0), (1, 0)], ..Log::default() };
         assert_eq!(log.truncate_to(0), 0);
         assert!(log.epochs.is_empty(), "{:?}", log.epochs);
     }

@@ -116,7 +116,7 @@ pub enum Msg {
     AddPartitionsToTxn { tid: Rc<str>, pid: i64, epoch: i16, tps: Vec<Tp> },
     AddPartitionsResp { tps: Vec<Tp>, error: Option<KafkaError> },
     /// `sendOffsetsToTransaction` (AddOffsetsToTxn + TxnOffsetCommit, KIP-447).
-    TxnOffsetCommit { tid: Rc<str>, pid: i64, epoch: i16, group: u16, generation: u32, offsets: Vec<(Tp, u64)> },
+    TxnOffsetCommit { tid: Rc<str>, pid: i64, epoch: i16, group: u16, generation: u32, offsets: Vec<(Tp, u64)>, epochs: Vec<Option<u32>> },
     TxnOffsetCommitResp { error: Option<KafkaError> },
     EndTxn { tid: Rc<str>, pid: i64, epoch: i16, commit: bool },
     EndTxnResp { commit: bool, error: Option<KafkaError> },

@@ -261,7 +261,9 @@ impl Sim {
         let generation = ci.generation;
         let offsets: Vec<(Tp, u64)> = ci.processed.iter().map(|(t, o)| (*t, *o)).collect();
         if eos {
-            self.txn_commit_with_offsets(p, p_inst, Some((group, generation, offsets)));
+            // `sendOffsetsToTransaction` commits each offset with its leader epoch too.
+            let epochs = offsets.iter().map(|&(tp, o)| ci.epoch_before(tp, o)).collect();
+            self.txn_commit_with_offsets(p, p_inst, Some((group, generation, offsets, epochs)));
         } else {
             self.producer_flush(p, p_inst);
             self.q.after(0, Ev::Processor(n, k, ProcessorEv::FlushCheck));

@@ -20,7 +20,8 @@ use std::rc::Rc;
 
 /// Consumer offsets sent with a transaction (`sendOffsetsToTransaction`): group, generation
 /// and the next offset to read per partition.
-pub type TxnOffsets = (u16, u32, Vec<(Tp, u64)>);
+/// (group, generation, offsets, the leader epoch committed with each offset).
+pub type TxnOffsets = (u16, u32, Vec<(Tp, u64)>, Vec<Option<u32>>);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TxnPhase {
@@ -228,12 +229,12 @@ impl Sim {
         }
         let commit = t.abortable.is_none() && t.phase != TxnPhase::Aborting;
         if commit {
-            if let Some((group, generation, offsets)) = t.pending_offsets.clone() {
+            if let Some((group, generation, offsets, epochs)) = t.pending_offsets.clone() {
                 if !t.offsets_done {
                     if !t.offsets_sent {
                         t.offsets_sent = true;
                         let tid = t.tid.clone();
-                        let msg = Msg::TxnOffsetCommit { tid, pid, epoch, group, generation, offsets };
+                        let msg = Msg::TxnOffsetCommit { tid, pid, epoch, group, generation, offsets, epochs };
                         self.txn_to_coordinator(p, inst, msg);
                     }
                     return;

@@ -59,8 +59,9 @@ pub struct TxnMeta {
     pub timeout: u64,
     /// Markers not yet acknowledged, with when each was last sent.
     pub pending: BTreeMap<Tp, Option<Time>>,
-    /// Consumer offsets committed with the transaction: (group, partition, offset).
-    pub offsets: Vec<(u16, Tp, u64)>,
+    /// Consumer offsets committed with the transaction: (group, partition, offset, the
+    /// leader epoch of the record before it).
+    pub offsets: Vec<(u16, Tp, u64, Option<u32>)>,
 }
 
 /// Java's `String.hashCode`.
@@ -156,7 +157,7 @@ impl Sim {
                 }
                 self.send(me, from, Msg::AddPartitionsResp { tps, error });
             }
-            Msg::TxnOffsetCommit { pid, epoch, group, generation, offsets, .. } => {
+            Msg::TxnOffsetCommit { pid, epoch, group, generation, offsets, epochs, .. } => {
                 let mut error = if !is_coordinator { Some(KafkaError::NotCoordinator) } else { self.txn_check(&tid, pid, epoch) };
                 // KIP-447: the group coordinator checks the consumer's generation, fencing a
                 // zombie whose partitions were given to another member.
@@ -166,8 +167,8 @@ impl Sim {
                 if error.is_none() {
                     self.txn_ongoing(&tid);
                     let meta = self.txns.get_mut(&tid).expect("checked");
-                    meta.offsets.retain(|(g, tp, _)| !(*g == group && offsets.iter().any(|(t, _)| t == tp)));
-                    meta.offsets.extend(offsets.iter().map(|(tp, o)| (group, *tp, *o)));
+                    meta.offsets.retain(|(g, tp, _, _)| !(*g == group && offsets.iter().any(|(t, _)| t == tp)));
+                    meta.offsets.extend(offsets.iter().zip(&epochs).map(|((tp, o), e)| (group, *tp, *o, *e)));
                 }
                 self.send(me, from, Msg::TxnOffsetCommitResp { error });
             }
@@ -265,11 +266,13 @@ impl Sim {
         let offsets = std::mem::take(&mut meta.offsets);
         meta.partitions.clear();
         if commit {
-            for (g, tp, o) in offsets {
+            for (g, tp, o, e) in offsets {
                 if let Some(group) = self.groups.get_mut(g as usize) {
                     group.committed.insert(tp, o);
-                    // (Committed in a transaction without a leader epoch: nothing to validate.)
-                    group.committed_epochs.remove(&tp);
+                    match e {
+                        Some(e) => group.committed_epochs.insert(tp, e),
+                        None => group.committed_epochs.remove(&tp),
+                    };
                 }
                 self.record(Kind::TxnOffsetsCommitted { group: g, tp, offset: o });
             }

@@ -902,13 +902,18 @@ impl Sim {
             if b.transactional && active.contains(&b.producer_id) {
                 continue;
             }
+            // The first record of this batch that is taken (a batch may start below the
+            // offset asked for); its epoch is noted once per batch.
+            let first = b.base_offset.max(resp.offset);
+            if first < b.next_offset() {
+                let seen = i.seen_epochs.entry(tp).or_default();
+                if seen.last().is_none_or(|&(e, _)| e != b.leader_epoch) {
+                    seen.push((b.leader_epoch, first));
+                }
+            }
             for (k, r) in b.records.iter().enumerate() {
                 let off = b.base_offset + k as u64;
                 if off >= resp.offset {
-                    let seen = i.seen_epochs.entry(tp).or_default();
-                    if seen.last().is_none_or(|&(e, _)| e != b.leader_epoch) {
-                        seen.push((b.leader_epoch, off));
-                    }
                     buf.push_back((off, b.leader_epoch, *r));
                     got = true;
                 }

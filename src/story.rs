@@ -64,7 +64,11 @@ pub fn describe(l: Locale, run: &RunData, e: &Event, focus: Option<MsgId>) -> Op
             if *removed == 0 {
                 return None;
             }
-            td_string!(l, ev_truncate, broker = broker(l, *b), tp = tp(run, *t), to = to, n = removed).to_string()
+            if *removed == 1 {
+                td_string!(l, ev_truncate_one, broker = broker(l, *b), tp = tp(run, *t), to = to).to_string()
+            } else {
+                td_string!(l, ev_truncate, broker = broker(l, *b), tp = tp(run, *t), to = to, n = removed).to_string()
+            }
         }
         Kind::Append { b, tp: t, base_offset, epoch, control, records, .. } => {
             let f = focus?;
@@ -88,7 +92,11 @@ pub fn describe(l: Locale, run: &RunData, e: &Event, focus: Option<MsgId>) -> Op
         },
         Kind::Fail { p: x, inst, msg, error } => td_string!(l, ev_fail, who = p(*x, *inst), msg = m(*msg), error = error.name()).to_string(),
         Kind::Retry { p: x, inst, tp: t, records, attempt, error } => {
-            td_string!(l, ev_retry, who = p(*x, *inst), n = records, tp = tp(run, *t), attempt = attempt, error = error.name()).to_string()
+            if *records == 1 {
+                td_string!(l, ev_retry_one, who = p(*x, *inst), tp = tp(run, *t), attempt = attempt, error = error.name()).to_string()
+            } else {
+                td_string!(l, ev_retry, who = p(*x, *inst), n = records, tp = tp(run, *t), attempt = attempt, error = error.name()).to_string()
+            }
         }
         Kind::ConsumerStart { c: x, inst } => td_string!(l, ev_started, who = c(*x, *inst)).to_string(),
         Kind::ConsumerCrash { c: x, inst } => td_string!(l, ev_crashed, who = c(*x, *inst)).to_string(),
@@ -103,6 +111,7 @@ pub fn describe(l: Locale, run: &RunData, e: &Event, focus: Option<MsgId>) -> Op
                 td_string!(l, ev_poll_msg, who = c(*x, *inst), tp = tp(run, *t), offset = o).to_string()
             }
             None if records.is_empty() => return None,
+            None if records.len() == 1 => td_string!(l, ev_poll_one, who = c(*x, *inst)).to_string(),
             None => td_string!(l, ev_poll, who = c(*x, *inst), n = records.len()).to_string(),
         },
         Kind::Apply { c: x, inst, msg, tp: t, offset } => {

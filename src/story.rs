@@ -234,6 +234,9 @@ pub fn story(l: Locale, run: &RunData, msg: MsgId) -> Vec<(u64, String)> {
     if run.out.findings.reordered.contains(&msg) {
         out.extend(overtaken(l, run, msg));
     }
+    if run.out.findings.lost.contains(&msg) {
+        out.push(where_lost(l, run, msg));
+    }
     for e in context(run, &events, msg) {
         if let Some(text) = describe(l, run, e, None) {
             out.push((e.t, text));
@@ -241,6 +244,23 @@ pub fn story(l: Locale, run: &RunData, msg: MsgId) -> Vec<(u64, String)> {
     }
     ackademy_engine::sort::by_key(&mut out, |x| x.0);
     out
+}
+
+/// For a lost message, the last line: is it still in a partition's log at the end (then no
+/// consumer of its group processed it: one was down, or behind, when the run ended), or in
+/// no log at all (the log that held it was truncated, or it was never written)?
+fn where_lost(l: Locale, run: &RunData, msg: MsgId) -> (u64, String) {
+    let end = run.end();
+    let state = run.tl.state_at(end);
+    let found = state.partitions.iter().find_map(|(tp, p)| {
+        let r = state.replicas.get(&(p.leader?, *tp))?;
+        r.cells.iter().position(|c| c.msg == Some(msg)).map(|o| (*tp, o as u64))
+    });
+    let text = match found {
+        Some((t, o)) => td_string!(l, story_lost_in_log, tp = tp(run, t), offset = o).to_string(),
+        None => td_string!(l, story_lost_gone).to_string(),
+    };
+    (end, text)
 }
 
 /// For a reordered message: the first message of its key, sent earlier, that it was
@@ -403,6 +423,20 @@ mod tests {
             }
             assert!(seen.len() > 100, "{name}: {} keys read", seen.len());
         }
+    }
+
+    #[test]
+    fn a_lost_message_says_whether_it_is_still_in_the_log() {
+        // Truncated away (the default scenario's isolated leader).
+        let run = RunData::new(&crate::defaults::scenario(), || 0.0).expect("runs");
+        let m = *run.out.findings.lost.iter().next().expect("a loss");
+        let last = story(Locale::en, &run, m).pop().expect("a story").1;
+        assert!(last.contains("in no partition's log"), "{last}");
+        // Still in the log, never processed (auto-commit with handoff, then a crash).
+        let run = RunData::new(&crate::presets::get("auto-commit-handoff").expect("preset"), || 0.0).expect("runs");
+        let m = *run.out.findings.lost.iter().next().expect("a loss");
+        let lines = story(Locale::en, &run, m);
+        assert!(lines.iter().any(|x| x.1.contains("still in the log")), "{lines:?}");
     }
 
     #[test]

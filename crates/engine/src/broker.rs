@@ -799,11 +799,15 @@ impl Sim {
     /// restarted or whose links were healed has caught up. (Replicas on a dead or isolated
     /// broker, or of a partition without a live, reachable leader, cannot, and do not count.)
     pub fn replicas_settled(&self) -> bool {
-        let reachable = |b: BrokerId| self.brokers[b as usize].alive && !self.net.isolated.contains(&b);
         self.controller.parts.values().all(|p| match p.leader {
-            Some(l) if reachable(l) => p.replicas.iter().all(|r| p.isr.contains(r) || !reachable(*r)),
+            Some(l) if self.reachable(l) => p.replicas.iter().all(|r| p.isr.contains(r) || !self.reachable(*r)),
             _ => true,
         })
+    }
+
+    /// Broker `b` is alive and its links are not cut.
+    fn reachable(&self, b: BrokerId) -> bool {
+        self.brokers[b as usize].alive && !self.net.isolated.contains(&b)
     }
 
     /// The leader's (high watermark, last stable offset, log end) of a partition, if led
@@ -818,14 +822,13 @@ impl Sim {
         r.is_leader().then(|| (r.hw, r.lso(), r.log.end_offset()))
     }
 
-    /// A leaderless partition with a live replica may get a leader again.
     /// Whether a leaderless partition can get a leader again by itself (all faults are
     /// done when this is asked): a replica that is alive, reachable, and electable — in the
     /// ISR, or any replica with `unclean.leader.election.enable`.
     pub fn partition_may_recover(&self, tp: Tp) -> bool {
         let unclean = self.cfg.cluster.unclean_leader_election;
         self.controller.parts.get(&tp).is_some_and(|s| {
-            s.replicas.iter().any(|&r| self.brokers[r as usize].alive && !self.net.isolated.contains(&r) && (unclean || s.isr.contains(&r)))
+            s.replicas.iter().any(|&r| self.reachable(r) && (unclean || s.isr.contains(&r)))
         })
     }
 

@@ -363,11 +363,16 @@ impl Sim {
             }
             let tp = i.assignment[(i.rr + k) % n];
             let Some(buf) = i.buffers.get_mut(&tp) else { continue };
+            let mut last = None;
             while out.len() < max {
                 let Some((off, epoch, rec)) = buf.pop_front() else { break };
+                last = Some((off, epoch));
+                out.push((tp, off, rec));
+            }
+            // The position and its epoch are those of the last record taken.
+            if let Some((off, epoch)) = last {
                 i.positions.insert(tp, off + 1);
                 i.position_epochs.insert(tp, epoch);
-                out.push((tp, off, rec));
             }
             if buf.is_empty() {
                 // Past any markers or aborted records that were filtered out.

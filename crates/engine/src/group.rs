@@ -49,6 +49,15 @@ pub struct Group {
 }
 
 impl Group {
+    /// Stores a committed offset with the leader epoch it was committed with, if any.
+    pub fn commit(&mut self, tp: Tp, offset: u64, epoch: Option<u32>) {
+        self.committed.insert(tp, offset);
+        match epoch {
+            Some(e) => self.committed_epochs.insert(tp, e),
+            None => self.committed_epochs.remove(&tp),
+        };
+    }
+
     pub fn new(name: String, topic: usize) -> Self {
         Group {
             name,
@@ -174,11 +183,7 @@ impl Sim {
                 };
                 if error.is_none() {
                     for ((tp, o), e) in offsets.iter().zip(&epochs) {
-                        g.committed.insert(*tp, *o);
-                        match e {
-                            Some(e) => g.committed_epochs.insert(*tp, *e),
-                            None => g.committed_epochs.remove(tp),
-                        };
+                        g.commit(*tp, *o, *e);
                     }
                 }
                 self.send(Node::Coordinator, from, Msg::OffsetCommitResp { offsets, error, sync });

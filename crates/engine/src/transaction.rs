@@ -18,9 +18,8 @@ use crate::types::{BrokerId, MsgId, Node, Tp};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-/// Consumer offsets sent with a transaction (`sendOffsetsToTransaction`): group, generation
-/// and the next offset to read per partition.
-/// (group, generation, offsets, the leader epoch committed with each offset).
+/// Consumer offsets sent with a transaction (`sendOffsetsToTransaction`): group, generation,
+/// the next offset to read per partition, and the leader epoch committed with each.
 pub type TxnOffsets = (u16, u32, Vec<(Tp, u64)>, Vec<Option<u32>>);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

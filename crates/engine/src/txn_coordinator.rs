@@ -268,11 +268,7 @@ impl Sim {
         if commit {
             for (g, tp, o, e) in offsets {
                 if let Some(group) = self.groups.get_mut(g as usize) {
-                    group.committed.insert(tp, o);
-                    match e {
-                        Some(e) => group.committed_epochs.insert(tp, e),
-                        None => group.committed_epochs.remove(&tp),
-                    };
+                    group.commit(tp, o, e);
                 }
                 self.record(Kind::TxnOffsetsCommitted { group: g, tp, offset: o });
             }

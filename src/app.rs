@@ -286,11 +286,8 @@ fn Playground() -> impl IntoView {
         }
     });
 
-    // Asked of the browser directly: the media-query signal is not set yet at start-up.
     let reduced_motion = leptos_use::use_prefers_reduced_motion();
-    let reduced_at_start = web_sys::window()
-        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
-        .is_some_and(|m| m.matches());
+    let reduced_at_start = crate::state::media_matches("(prefers-reduced-motion: reduce)");
     if !reduced_at_start && state.source.get_untracked() == Source::Default && mode == Mode::Sandbox {
         state.playing.set(true);
     }
@@ -323,8 +320,9 @@ fn Playground() -> impl IntoView {
     }
 
     // The audit and the cluster come first; the long panels are built after the first frame
-    // is painted, so the verdict is on screen sooner. A timeout from the next frame's callback runs after that frame is painted: a rAF alone
-    // would build the rest inside the first frame and hold the first paint back.
+    // is painted, so the verdict is on screen sooner: a timeout set from the next frame's
+    // callback runs after that frame is painted, whereas a rAF alone would build the rest
+    // inside the first frame and hold the first paint back.
     let rest = RwSignal::new(false);
     leptos::prelude::request_animation_frame(move || {
         leptos::prelude::set_timeout(move || rest.set(true), std::time::Duration::ZERO);

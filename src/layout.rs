@@ -62,10 +62,9 @@ pub const STACKED: Geometry = Geometry {
     stacked: true,
     bus_x: 13.0,
 };
-/// Below this window width (CSS pixels) the cluster is drawn stacked: the page is one
+/// Below 720 CSS pixels of window width the cluster is drawn stacked: the page is one
 /// column below 1,100 px, so the cluster's panel is then narrower than ~680 px; above
 /// 1,100 px it shares the width with the side panel and has more than that.
-pub const STACK_BELOW_PX: f64 = 720.0;
 pub const STACKED_MEDIA: &str = "(max-width: 719.98px)";
 
 #[derive(Clone, Debug, PartialEq)]

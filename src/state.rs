@@ -99,20 +99,23 @@ fn geometry(stacked: bool) -> crate::layout::Geometry {
     }
 }
 
-/// At start-up, before the media query's signal is set: the same test as
-/// `layout::STACKED_MEDIA`.
-fn initially_stacked() -> bool {
+/// Whether a media query matches now, asked of the browser directly: at start-up the
+/// signals of `leptos_use`'s media queries are not set yet. (False outside a browser.)
+pub fn media_matches(query: &str) -> bool {
     #[cfg(target_arch = "wasm32")]
     {
-        web_sys::window()
-            .and_then(|w| w.inner_width().ok())
-            .and_then(|v| v.as_f64())
-            .is_some_and(|w| w < crate::layout::STACK_BELOW_PX)
+        web_sys::window().and_then(|w| w.match_media(query).ok().flatten()).is_some_and(|m| m.matches())
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
+        let _ = query;
         false
     }
+}
+
+/// At start-up, before the media query's signal is set: the same query.
+fn initially_stacked() -> bool {
+    media_matches(crate::layout::STACKED_MEDIA)
 }
 
 /// Keeps the timings of a re-run where the browser benchmark reads them:

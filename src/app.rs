@@ -296,6 +296,10 @@ fn Playground() -> impl IntoView {
         if let Some(t) = crate::share::time_from_hash(&location_hash()) {
             state.seek(t as f64);
         }
+        // ... with the story its sender had open.
+        if let Some(m) = crate::share::msg_from_hash(&location_hash()) {
+            state.open_story(m);
+        }
     }
     let lesson_mode = move || ls.mode.get() == Mode::Lesson;
 

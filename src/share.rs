@@ -3,6 +3,7 @@
 //! The leading `1` is the link format version. The JSON inside is the scenario exactly as
 //! the engine serializes it, so a link round-trips to an equal `Scenario`.
 
+use ackademy_engine::types::MsgId;
 use ackademy_engine::{parse_scenario, Scenario, ScenarioError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -70,6 +71,24 @@ pub fn time_from_hash(hash: &str) -> Option<u64> {
     hash.trim_start_matches('#').split('&').find_map(|part| part.strip_prefix(TIME_KEY)?.parse().ok())
 }
 
+/// The fragment key of the message whose story a share link opens
+/// (`&m=<producer>.<index>`, the engine's message id: producer ids may hold any character,
+/// numbers need no escaping).
+pub const MSG_KEY: &str = "m=";
+
+/// `&m=…` for a link that opens `m`'s story.
+pub fn msg_param(m: MsgId) -> String {
+    format!("&{MSG_KEY}{}.{}", m.producer, m.index)
+}
+
+/// The message inside a location hash (`#s=1.xxx&m=0.12`), if any.
+pub fn msg_from_hash(hash: &str) -> Option<MsgId> {
+    hash.trim_start_matches('#').split('&').find_map(|part| {
+        let (p, i) = part.strip_prefix(MSG_KEY)?.split_once('.')?;
+        Some(MsgId { producer: p.parse().ok()?, index: i.parse().ok()? })
+    })
+}
+
 /// The share value inside a location hash (`#s=1.xxx` or `#...&s=1.xxx`), if any.
 pub fn from_hash(hash: &str) -> Option<&str> {
     hash.trim_start_matches('#').split('&').find_map(|part| part.strip_prefix(FRAGMENT_KEY))
@@ -122,6 +141,13 @@ mod tests {
         assert_eq!(from_hash("#s=1.abc&t=12000"), Some("1.abc"));
         assert_eq!(time_from_hash("#s=1.abc&t=12000"), Some(12000));
         assert_eq!(time_from_hash("#s=1.abc&t=soon"), None);
+        let m = MsgId { producer: 1, index: 12 };
+        assert_eq!(msg_param(m), "&m=1.12");
+        assert_eq!(msg_from_hash(&format!("#s=1.abc&t=5{}", msg_param(m))), Some(m));
+        assert_eq!(from_hash(&format!("#s=1.abc{}", msg_param(m))), Some("1.abc"));
+        assert_eq!(msg_from_hash("#s=1.abc&m=1"), None);
+        assert_eq!(msg_from_hash("#s=1.abc&m=x.2"), None);
+        assert_eq!(msg_from_hash("#s=1.abc&m=99999999.2"), None);
         assert_eq!(time_from_hash("#s=1.abc"), None);
         assert_eq!(from_hash("#lesson"), None);
         assert_eq!(from_hash(""), None);

@@ -75,7 +75,10 @@ pub struct AppState {
     pub stacked: RwSignal<bool>,
 }
 
-pub const DEFAULT_SPEED_EXP: f64 = -1.0;
+/// 0.2×: a 20 ms network hop takes 100 ms on screen (six frames, slow enough to follow
+/// a request and its ack), and the default scenario's first fault (4 s) comes 20 s after
+/// the page opens (at 0.1× it took 40 s, long for a first look).
+pub const DEFAULT_SPEED_EXP: f64 = -0.7;
 pub const MIN_SPEED_EXP: f64 = -3.0;
 pub const MAX_SPEED_EXP: f64 = 1.0;
 
@@ -262,6 +265,33 @@ impl AppState {
 
     pub fn end(&self) -> f64 {
         self.run.with_untracked(|r| r.end() as f64)
+    }
+
+    /// Opens `m`'s story (a shared link's `&m=`), with the audit list that names it open
+    /// too; a message this run never sent is ignored.
+    pub fn open_story(&self, m: MsgId) {
+        let list = self.run.with_untracked(|r| {
+            if (m.producer as usize) >= r.out.cfg.producers.len() || r.tl.story(m).is_empty() {
+                return None;
+            }
+            let f = &r.out.findings;
+            Some(
+                [
+                    (Finding::Lost, &f.lost),
+                    (Finding::Duplicated, &f.duplicated),
+                    (Finding::Reordered, &f.reordered),
+                    (Finding::AbortedRead, &f.aborted_read),
+                    (Finding::DuplicatedInLog, &f.duplicated_in_log),
+                ]
+                .into_iter()
+                .find(|(_, set)| set.contains(&m))
+                .map(|(k, _)| k),
+            )
+        });
+        if let Some(list) = list {
+            self.list.set(list);
+            self.selected.set(Some(m));
+        }
     }
 
     /// Looks at simulated time `t` (clamped to the run).

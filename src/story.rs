@@ -163,7 +163,9 @@ pub fn fate(l: Locale, run: &RunData, msg: MsgId) -> String {
     let f = &run.out.findings;
     let mut parts = Vec::new();
     if f.lost.contains(&msg) {
-        parts.push(td_string!(l, fate_lost).to_string());
+        // Where it is, in brief (the story's last line tells it in full).
+        let place = if f.lost_in_log.contains(&msg) { td_string!(l, fate_lost_in_log) } else { td_string!(l, fate_lost_gone) };
+        parts.push(format!("{} ({place})", td_string!(l, fate_lost)));
     }
     if f.duplicated.contains(&msg) {
         parts.push(td_string!(l, fate_duplicated).to_string());
@@ -252,10 +254,12 @@ pub fn story(l: Locale, run: &RunData, msg: MsgId) -> Vec<(u64, String)> {
 fn where_lost(l: Locale, run: &RunData, msg: MsgId) -> (u64, String) {
     let end = run.end();
     let state = run.tl.state_at(end);
-    let found = state.partitions.iter().find_map(|(tp, p)| {
+    // The audit says whether it is in a log; the picture at the end says where.
+    let in_log = run.out.findings.lost_in_log.contains(&msg);
+    let found = in_log.then_some(()).and_then(|()| state.partitions.iter().find_map(|(tp, p)| {
         let r = state.replicas.get(&(p.leader?, *tp))?;
         r.cells.iter().position(|c| c.msg == Some(msg)).map(|o| (*tp, o as u64))
-    });
+    }));
     let text = match found {
         Some((t, o)) => td_string!(l, story_lost_in_log, tp = tp(run, t), offset = o).to_string(),
         None => td_string!(l, story_lost_gone).to_string(),
@@ -437,6 +441,24 @@ mod tests {
         let m = *run.out.findings.lost.iter().next().expect("a loss");
         let lines = story(Locale::en, &run, m);
         assert!(lines.iter().any(|x| x.1.contains("still in the log")), "{lines:?}");
+    }
+
+    /// The audit's split of the lost (what the counts show) agrees with the stories.
+    #[test]
+    fn the_audit_splits_the_lost_into_in_a_log_and_in_none() {
+        let run = RunData::new(&crate::defaults::scenario(), || 0.0).expect("runs");
+        assert!(!run.out.findings.lost.is_empty());
+        assert!(run.out.findings.lost_in_log.is_empty(), "the isolated leader's writes were truncated");
+        let run = RunData::new(&crate::presets::get("auto-commit-handoff").expect("preset"), || 0.0).expect("runs");
+        let f = &run.out.findings;
+        assert!(!f.lost_in_log.is_empty() && f.lost_in_log.is_subset(&f.lost), "{f:?}");
+        for m in &f.lost {
+            let last = story(Locale::en, &run, *m).pop().expect("a story").1;
+            assert_eq!(last.contains("still in the log"), f.lost_in_log.contains(m), "{last}");
+            let fate = fate(Locale::en, &run, *m);
+            assert_eq!(fate.contains("(still in the log, never processed)"), f.lost_in_log.contains(m), "{fate}");
+            assert_eq!(fate.contains("(in no log"), !f.lost_in_log.contains(m), "{fate}");
+        }
     }
 
     #[test]

@@ -71,6 +71,16 @@ pub fn AuditPanel() -> impl IntoView {
                 {move || count_button(Finding::AbortedRead, "audit-aborted-read", t_string!(i18n, count_aborted_read).to_string(), |r| r.aborted_read)}
                 {move || count_button(Finding::DuplicatedInLog, "audit-duplicated-in-log", t_string!(i18n, count_duplicated_in_log).to_string(), |r| r.duplicated_in_log)}
             </div>
+            // Lost, but where: still in a log (never processed) or in none (truncated).
+            {move || state.run.with(|r| {
+                let f = &r.out.findings;
+                let (n, in_log) = (f.lost.len(), f.lost_in_log.len());
+                (n > 0).then(|| view! {
+                    <p class="lost-split muted small" data-testid="lost-split" data-in-log=in_log data-gone=n - in_log>
+                        {t!(i18n, lost_split, n = n, in_log = in_log, gone = n - in_log)}
+                    </p>
+                })
+            })}
             <dl class="flow">
                 <div><dt>{tr!(i18n, count_sent)}</dt><dd data-testid="audit-sent">{report(|r| r.sent)}</dd></div>
                 <div><dt>{tr!(i18n, count_acked)}</dt><dd data-testid="audit-acked">{report(|r| r.acked)}</dd></div>

@@ -24,10 +24,13 @@ pub fn SharePanel() -> impl IntoView {
     let base = base_url();
     // Paused, the link also carries the moment looked at (`&t=`): the colleague opens the
     // same picture. (While playing it does not, so the field is not rewritten every frame.)
+    // An open story adds its message (`&m=`).
     let link = move || {
         let at = if state.playing.get() { 0 } else { state.t.get().round() as u64 };
         let time = if at > 0 { format!("&{}{at}", crate::share::TIME_KEY) } else { String::new() };
-        format!("{base}#{}{}{time}", crate::share::FRAGMENT_KEY, state.link.read())
+        // The message whose story is open goes with it.
+        let msg = state.selected.get().map(crate::share::msg_param).unwrap_or_default();
+        format!("{base}#{}{}{time}{msg}", crate::share::FRAGMENT_KEY, state.link.read())
     };
     let clip = use_clipboard();
     let copied = clip.copied;

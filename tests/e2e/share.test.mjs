@@ -45,6 +45,40 @@ describe('sharing and keeping the work', () => {
     }
   });
 
+  test('a link made with a story open opens that story, and the audit says where the lost are', async () => {
+    const { page } = await openApp(env.context, env.url);
+    let link;
+    let story;
+    try {
+      await page.getByTestId('pause').click();
+      // The default scenario's losses were truncated away with the isolated leader's log.
+      const split = page.getByTestId('lost-split');
+      assert.equal(await split.getAttribute('data-in-log'), '0');
+      assert.equal(await split.getAttribute('data-gone'), await text(page, 'audit-lost'));
+      await page.getByTestId('audit-lost').click();
+      await page.getByTestId('message').nth(2).click();
+      story = await page.getByTestId('story').textContent();
+      link = await page.getByTestId('share-link').inputValue();
+      assert.match(link, /&t=\d+&m=0\.\d+$/, link);
+    } finally {
+      await page.close();
+    }
+    const { page: other, problems } = await openApp(env.context, link);
+    try {
+      assert.equal(await other.getByTestId('story').textContent(), story, 'the same story, open');
+      assert.equal(await other.locator('[data-testid=message].selected').count(), 1, 'the lost list is open on it');
+      assert.deepEqual(realProblems(problems), []);
+      // A message the run never sent is ignored, not an error.
+      await other.goto('about:blank');
+      await other.goto(link.replace(/&m=[\d.]+$/, '&m=0.99999'));
+      await other.getByTestId('verdict').waitFor();
+      assert.equal(await other.getByTestId('story').count(), 0);
+      assert.equal(await other.getByTestId('load-error').count(), 0);
+    } finally {
+      await other.close();
+    }
+  });
+
   test('quick edits: a reload right after keeps the last one, and the address catches up', async () => {
     const fresh = await launchBrowser();
     const other = await launchBrowser();

@@ -76,6 +76,10 @@ pub struct Report {
 #[derive(Clone, Debug, Default)]
 pub struct Findings {
     pub lost: BTreeSet<MsgId>,
+    /// The lost messages still in a final log (committed, below its high watermark): a
+    /// group that had to process them never did (its consumer died, or fell behind, or
+    /// skipped them). The other lost ones are in no log (truncated, or never written).
+    pub lost_in_log: BTreeSet<MsgId>,
     pub duplicated: BTreeSet<MsgId>,
     pub reordered: BTreeSet<MsgId>,
     pub aborted_read: BTreeSet<MsgId>,
@@ -459,6 +463,7 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
 
     // Loss: acked, not dead-lettered, and never applied by some group that should apply it.
     let mut lost = BTreeSet::new();
+    let mut lost_in_log = BTreeSet::new();
     let terminal: Vec<Vec<Option<usize>>> =
         (0..cfg.topics.len()).map(|t| terminal_groups(cfg, t).iter().map(|g| group_index(g)).collect()).collect();
     for i in 0..n {
@@ -474,6 +479,9 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
         };
         if missing {
             lost.insert(m);
+            if in_log[i] {
+                lost_in_log.insert(m);
+            }
         }
     }
 
@@ -585,7 +593,7 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
         trace_hash,
         end_ms,
     };
-    let findings = Findings { lost, duplicated, reordered, aborted_read, duplicated_in_log };
+    let findings = Findings { lost, lost_in_log, duplicated, reordered, aborted_read, duplicated_in_log };
     (report, findings)
 }
 

@@ -117,6 +117,7 @@ fn dropping_an_append_on_every_replica_is_caught() {
     assert_eq!(r.in_log, 30 - removed.len() as u64, "{r:?}");
     assert_eq!(r.lost, removed.len() as u64, "{r:?}");
     assert!(f.lost.contains(&m));
+    assert!(f.lost_in_log.is_empty(), "not in any log: {f:?}");
     assert_eq!(r.verdict, "at-most-once");
 }
 
@@ -182,6 +183,7 @@ fn removing_every_apply_of_a_message_is_caught() {
     assert_eq!(f.lost, BTreeSet::from([m]));
     assert_eq!(r.verdict, "at-most-once");
     assert_eq!(r.in_log, 30, "the log itself is intact");
+    assert_eq!(f.lost_in_log, BTreeSet::from([m]), "lost, but still in the log");
 }
 
 #[test]

@@ -71,7 +71,7 @@ export async function serveStatic({ dir = DIST, prefix = '/' } = {}) {
   };
 }
 
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

@@ -77,7 +77,13 @@ pub fn AuditPanel() -> impl IntoView {
                 let (n, in_log) = (f.lost.len(), f.lost_in_log.len());
                 (n > 0).then(|| view! {
                     <p class="lost-split muted small" data-testid="lost-split" data-in-log=in_log data-gone=n - in_log>
-                        {t!(i18n, lost_split, n = n, in_log = in_log, gone = n - in_log)}
+                        {if in_log == 0 {
+                            t_string!(i18n, lost_split_gone, n = n).to_string()
+                        } else if in_log == n {
+                            t_string!(i18n, lost_split_in_log, n = n).to_string()
+                        } else {
+                            t_string!(i18n, lost_split, n = n, in_log = in_log, gone = n - in_log).to_string()
+                        }}
                     </p>
                 })
             })}

@@ -256,12 +256,18 @@ fn where_lost(l: Locale, run: &RunData, msg: MsgId) -> (u64, String) {
     let state = run.tl.state_at(end);
     // The audit says whether it is in a log; the picture at the end says where.
     let in_log = run.out.findings.lost_in_log.contains(&msg);
-    let found = in_log.then_some(()).and_then(|()| state.partitions.iter().find_map(|(tp, p)| {
-        let r = state.replicas.get(&(p.leader?, *tp))?;
-        r.cells.iter().position(|c| c.msg == Some(msg)).map(|o| (*tp, o as u64))
-    }));
-    let text = match found {
+    // Its leader's log, or (a partition left with no leader) any replica's.
+    let at = |leader_only: bool| {
+        state.replicas.iter().find_map(|((b, tp), r)| {
+            if leader_only && state.partitions.get(tp).and_then(|p| p.leader) != Some(*b) {
+                return None;
+            }
+            r.cells.iter().position(|c| c.msg == Some(msg)).map(|o| (*tp, o as u64))
+        })
+    };
+    let text = match in_log.then(|| at(true).or_else(|| at(false))).flatten() {
         Some((t, o)) => td_string!(l, story_lost_in_log, tp = tp(run, t), offset = o).to_string(),
+        None if in_log => td_string!(l, story_lost_in_log_offline).to_string(),
         None => td_string!(l, story_lost_gone).to_string(),
     };
     (end, text)

@@ -232,7 +232,9 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
     let mut dead_lettered = vec![false; n];
     let mut ack_offsets: Vec<(MsgId, u16, Tp, Option<u64>)> = Vec::with_capacity(n);
     let mut logs = Replicas::default();
-    let mut leader: TpMap<BrokerId> = TpMap::new();
+    let mut leader_of: TpMap<BrokerId> = TpMap::new();
+    let mut offline: TpMap<bool> = TpMap::new();
+    let mut highest_hw: TpMap<u64> = TpMap::new();
     let mut errors = Vec::new();
     let mut errors_total = 0u64;
     // (consumer, instance, generation, tp) -> offsets read, in order
@@ -300,9 +302,14 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
             }
             Kind::Hw { b, tp, hw: h } => {
                 logs.get_mut(*b, *tp).hw = Some(*h);
+                let top = highest_hw.get_or_insert_with(*tp, || 0);
+                *top = (*top).max(*h);
             }
-            Kind::Leader { tp, leader: Some(l), .. } => {
-                leader.insert(*tp, *l);
+            Kind::Leader { tp, leader, .. } => {
+                if let Some(l) = leader {
+                    leader_of.insert(*tp, *l);
+                }
+                offline.insert(*tp, leader.is_none());
             }
             Kind::Poll { c, inst, generation, records } => {
                 // A poll returns runs of records of one partition: one lookup per run.
@@ -345,11 +352,21 @@ pub fn audit(cfg: &Resolved, events: &[Event], trace_hash: String, end_ms: u64) 
         }
     }
 
-    // The final log of each partition: its last leader's, up to that leader's HW.
+    // The final log of each partition: its last leader's, up to that leader's HW. A
+    // partition left with no leader (its last in-sync replica down too) keeps the log of
+    // the last replica elected, which is the one elected again when it comes back; what
+    // the partition had committed is committed in that log, though the replica may have
+    // died before its own HW caught up with the leader's: up to the highest HW reached.
     let mut final_logs: BTreeMap<Tp, (RebuiltLog, u64)> = BTreeMap::new();
-    for (tp, l) in leader.iter() {
+    for (tp, l) in leader_of.iter() {
         let log = logs.take(*l, tp);
-        let h = log.hw.unwrap_or(0).min(log.slots.len() as u64);
+        let hw = log.hw.unwrap_or(0);
+        let hw = if offline.get(&tp).copied().unwrap_or(false) {
+            hw.max(highest_hw.get(&tp).copied().unwrap_or(0))
+        } else {
+            hw
+        };
+        let h = hw.min(log.slots.len() as u64);
         final_logs.insert(tp, (log, h));
     }
     let mut in_log = vec![false; n];

@@ -85,3 +85,26 @@ fn a_briefly_isolated_broker_learns_the_leader_elected_meanwhile() {
     assert_eq!(out.report.lost, 0, "{:?}", out.report);
     assert_eq!(out.report.verdict, "exactly-once");
 }
+
+/// Every broker crashes at once and none comes back: the partition is left with no leader.
+/// The controller fences the brokers one at a time, so the last replica "elected" is a
+/// follower that died before its high watermark caught up with the leader's. What was
+/// acknowledged with `acks=all` is in that replica's log all the same (it is the one
+/// elected when the cluster comes back): in the log, not lost.
+#[test]
+fn acks_all_writes_survive_a_whole_cluster_crash_in_the_audit() {
+    let json = r#"{"version":1,"seed":1,"until_ms":200000,"cluster":{"brokers":3},
+      "topics":[{"name":"t","partitions":1,"replication.factor":3,"min.insync.replicas":2}],
+      "producers":[{"id":"p1","topic":"t","messages":20,"interval_ms":100,"config":{"acks":"all"}}],
+      "faults":[{"at_ms":1000,"kind":"crash_broker","broker":0},{"at_ms":1000,"kind":"crash_broker","broker":1},
+                {"at_ms":1000,"kind":"crash_broker","broker":2}]}"#;
+    let out = run_json(json).unwrap();
+    let last = out.trace.events.iter().rev().find_map(|e| match &e.kind {
+        Kind::Leader { leader, .. } => Some(*leader),
+        _ => None,
+    });
+    assert_eq!(last, Some(None), "the partition ends with no leader");
+    let r = &out.report;
+    assert!(r.acked > 0 && r.failed > 0, "{r:?}");
+    assert_eq!((r.in_log, r.lost), (r.acked, 0), "{r:?}");
+}

@@ -28,6 +28,12 @@ pub fn AuditPanel() -> impl IntoView {
             if rep.reordered > 0 {
                 out.push(td_string!(i18n.get_locale(), caveat_reordered, n = rep.reordered).to_string());
             }
+            if rep.sent > 0 && r.out.cfg.consumers.is_empty() && r.out.cfg.processors.is_empty() {
+                out.push(t_string!(i18n, caveat_no_consumer).to_string());
+            }
+            if rep.failed > 0 {
+                out.push(td_string!(i18n.get_locale(), caveat_failed, n = rep.failed).to_string());
+            }
             let unanswered = rep.sent.saturating_sub(rep.acked + rep.failed);
             if unanswered > 0 {
                 out.push(td_string!(i18n.get_locale(), caveat_unanswered, n = unanswered, sent = rep.sent).to_string());

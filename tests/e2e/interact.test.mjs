@@ -242,6 +242,24 @@ describe('interacting with the playground', () => {
     } finally {
       await empty.page.close();
     }
+    // Every broker down for good: acks=all writes stay in the logs (exactly-once), the
+    // rest expire after delivery.timeout.ms and their producer is told: said, with the
+    // fact that no consumer processed anything.
+    const down = await openScenario(env.context, env.url, JSON.stringify({
+      version: 1, seed: 1, until_ms: 200000, cluster: { brokers: 3 },
+      topics: [{ name: 't', partitions: 1, 'replication.factor': 3, 'min.insync.replicas': 2 }],
+      producers: [{ id: 'p1', topic: 't', messages: 20, interval_ms: 100, config: { acks: 'all' } }],
+      faults: [0, 1, 2].map((broker) => ({ at_ms: 1000, kind: 'crash_broker', broker })),
+    }));
+    try {
+      const a = await audit(down.page);
+      assert.equal(a.verdict, 'exactly-once', JSON.stringify(a));
+      const caveats = (await down.page.getByTestId('verdict-caveat').allTextContents()).join(' | ');
+      assert.match(caveats, /No consumer reads these messages/);
+      assert.match(caveats, /10 messages failed, and their producer was told so/);
+    } finally {
+      await down.page.close();
+    }
   });
 
   test("a fault's time is edited in place: the run and its marker follow, the list stays in order", async () => {

@@ -28,7 +28,6 @@ pub fn SharePanel() -> impl IntoView {
     let link = move || {
         let at = if state.playing.get() { 0 } else { state.t.get().round() as u64 };
         let time = if at > 0 { format!("&{}{at}", crate::share::TIME_KEY) } else { String::new() };
-        // The message whose story is open goes with it.
         let msg = state.selected.get().map(crate::share::msg_param).unwrap_or_default();
         format!("{base}#{}{}{time}{msg}", crate::share::FRAGMENT_KEY, state.link.read())
     };

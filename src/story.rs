@@ -147,10 +147,9 @@ pub fn describe(l: Locale, run: &RunData, e: &Event, focus: Option<MsgId>) -> Op
         Kind::Forward { n, inst, msg, from, to, .. } => {
             td_string!(l, ev_forward, who = who(l, run, Node::Processor(*n, *inst)), msg = m(*msg), from = tp(run, *from), to = tp(run, *to)).to_string()
         }
-        Kind::Error { who: w, error, msg } => match msg {
-            Some(x) => td_string!(l, ev_error_msg, who = who(l, run, *w), error = error.name(), msg = m(*x)).to_string(),
-            None => td_string!(l, ev_error, who = who(l, run, *w), error = error.name()).to_string(),
-        },
+        // An error naming a message is its failed send, told by the `Fail` just before it.
+        Kind::Error { msg: Some(_), .. } => return None,
+        Kind::Error { who: w, error, msg: None } => td_string!(l, ev_error, who = who(l, run, *w), error = error.name()).to_string(),
         // Network hops, high watermarks, roles, producer ids, and any kind added later.
         #[allow(unreachable_patterns)]
         _ => return None,
@@ -447,6 +446,22 @@ mod tests {
         let m = *run.out.findings.lost.iter().next().expect("a loss");
         let lines = story(Locale::en, &run, m);
         assert!(lines.iter().any(|x| x.1.contains("still in the log")), "{lines:?}");
+    }
+
+    /// A failed send is told once (the producer's `Fail`), not again as the error it
+    /// surfaced to the application.
+    #[test]
+    fn a_failed_send_is_told_once() {
+        let json = r#"{"version":1,"seed":1,"until_ms":200000,"cluster":{"brokers":3},
+          "topics":[{"name":"t","partitions":1,"replication.factor":3,"min.insync.replicas":2}],
+          "producers":[{"id":"p1","topic":"t","messages":20,"interval_ms":100,"config":{"acks":"all"}}],
+          "faults":[{"at_ms":1000,"kind":"crash_broker","broker":0},{"at_ms":1000,"kind":"crash_broker","broker":1},
+                    {"at_ms":1000,"kind":"crash_broker","broker":2}]}"#;
+        let run = RunData::new(&ackademy_engine::parse_scenario(json).expect("valid"), || 0.0).expect("runs");
+        assert!(run.out.report.failed > 0);
+        let lines = story(Locale::en, &run, MsgId { producer: 0, index: 15 });
+        let told = lines.iter().filter(|x| x.1.contains("REQUEST_TIMED_OUT")).count();
+        assert_eq!(told, 1, "{lines:?}");
     }
 
     /// The audit's split of the lost (what the counts show) agrees with the stories.

@@ -264,10 +264,18 @@ fn where_lost(l: Locale, run: &RunData, msg: MsgId) -> (u64, String) {
             r.cells.iter().position(|c| c.msg == Some(msg)).map(|o| (*tp, o as u64))
         })
     };
+    // A group whose committed offset is past it will not read it again; otherwise its
+    // consumer was down or behind when the run ended.
+    let committed_past = |t: Tp, o: u64| state.committed.iter().find(|((_, ctp), c)| *ctp == t && **c > o).map(|(_, c)| *c);
+    let stored = run.tl.story(msg).iter().any(|e| matches!(e.kind, Kind::Append { .. }));
     let text = match in_log.then(|| at(true).or_else(|| at(false))).flatten() {
-        Some((t, o)) => td_string!(l, story_lost_in_log, tp = tp(run, t), offset = o).to_string(),
+        Some((t, o)) => match committed_past(t, o) {
+            Some(c) => td_string!(l, story_lost_committed_past, tp = tp(run, t), offset = o, committed = c).to_string(),
+            None => td_string!(l, story_lost_in_log, tp = tp(run, t), offset = o).to_string(),
+        },
         None if in_log => td_string!(l, story_lost_in_log_offline).to_string(),
-        None => td_string!(l, story_lost_gone).to_string(),
+        None if stored => td_string!(l, story_lost_gone).to_string(),
+        None => td_string!(l, story_lost_never_stored).to_string(),
     };
     (end, text)
 }
@@ -440,12 +448,14 @@ mod tests {
         let run = RunData::new(&crate::defaults::scenario(), || 0.0).expect("runs");
         let m = *run.out.findings.lost.iter().next().expect("a loss");
         let last = story(Locale::en, &run, m).pop().expect("a story").1;
-        assert!(last.contains("in no partition's log"), "{last}");
+        assert!(last.contains("in no partition's log: the log that held it was truncated"), "{last}");
         // Still in the log, never processed (auto-commit with handoff, then a crash).
         let run = RunData::new(&crate::presets::get("auto-commit-handoff").expect("preset"), || 0.0).expect("runs");
         let m = *run.out.findings.lost.iter().next().expect("a loss");
         let lines = story(Locale::en, &run, m);
         assert!(lines.iter().any(|x| x.1.contains("still in the log")), "{lines:?}");
+        // Auto-commit moved the group's committed offset past it: said, not hedged.
+        assert!(lines.iter().any(|x| x.1.contains("committed offset is 500, past it")), "{lines:?}");
     }
 
     /// A failed send is told once (the producer's `Fail`), not again as the error it

@@ -54,6 +54,12 @@ pub struct TxnClient {
     pub offsets_sent: bool,
     pub offsets_done: bool,
     pub end_sent: bool,
+    /// A `TxnRetry` is already scheduled: retries wait `retry.backoff.ms`, one at a time
+    /// (several failures at once must not start several chains of retries).
+    pub retry_pending: bool,
+    /// When the last FindCoordinator was sent: lookups go out at most once per
+    /// `retry.backoff.ms` (each request that finds no coordinator asks for one).
+    pub last_find: Option<u64>,
     pub retry_at: Time,
 }
 
@@ -74,6 +80,8 @@ impl TxnClient {
             offsets_sent: false,
             offsets_done: false,
             end_sent: false,
+            retry_pending: false,
+            last_find: None,
             retry_at: 0,
         }
     }
@@ -103,8 +111,15 @@ impl Sim {
     }
 
     pub fn txn_find_coordinator(&mut self, p: u16, inst: u16) {
+        let now = self.q.now;
+        let backoff = self.producers[p as usize].cfg.retry_backoff_ms;
         let t = self.txn(p, inst);
         t.coordinator = None;
+        if t.last_find.is_some_and(|at| now < at + backoff) {
+            // One lookup is under way: ask again after the backoff if still needed.
+            return self.txn_later(p, inst);
+        }
+        t.last_find = Some(now);
         if !matches!(t.phase, TxnPhase::Fatal) && matches!(t.phase, TxnPhase::FindingCoordinator | TxnPhase::Initializing) {
             t.phase = TxnPhase::FindingCoordinator;
         }
@@ -129,11 +144,17 @@ impl Sim {
 
     fn txn_later(&mut self, p: u16, inst: u16) {
         let backoff = self.producers[p as usize].cfg.retry_backoff_ms;
+        let t = self.txn(p, inst);
+        if t.retry_pending {
+            return;
+        }
+        t.retry_pending = true;
         self.q.after(backoff, Ev::Producer(p, inst, ProducerEv::TxnRetry));
     }
 
     pub fn txn_retry(&mut self, p: u16, inst: u16) {
         let t = self.txn(p, inst);
+        t.retry_pending = false;
         match t.phase {
             TxnPhase::FindingCoordinator => self.txn_find_coordinator(p, inst),
             TxnPhase::Initializing => self.txn_init(p, inst),
@@ -423,6 +444,13 @@ impl Sim {
                 }
                 Some(e) => self.txn_fenced(p, inst, e),
             },
+            // An answer to an EndTxn of an earlier attempt (a retry, or the transaction
+            // before) says nothing about the one in progress.
+            Msg::EndTxnResp { commit, .. }
+                if !{
+                    let t = self.txn(p, inst);
+                    t.end_sent && t.phase == if commit { TxnPhase::Committing } else { TxnPhase::Aborting }
+                } => {}
             Msg::EndTxnResp { commit, error } => match error {
                 None => self.txn_ended(p, inst, commit),
                 Some(e) if retriable(e) => {

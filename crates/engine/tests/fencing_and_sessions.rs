@@ -94,3 +94,25 @@ fn session_timeout_counts_from_the_completed_rebalance() {
     assert!(removed >= formed + 45_000, "expired {} ms after the group formed", removed - formed);
     assert!(removed < formed + 45_000 + 1_000, "expired {} ms after the group formed", removed - formed);
 }
+
+/// The broker holding the transaction coordinator crashes just after a transaction began,
+/// with three partitions being added to it. The producer retries after `retry.backoff.ms`,
+/// one retry at a time (it once started a chain per failed request: over a million
+/// requests in nine seconds), and an EndTxn answer left over from the previous
+/// transaction does not commit the new one (it once acked ten records never written).
+#[test]
+fn a_coordinator_crash_mid_transaction_neither_storms_nor_commits_unwritten_records() {
+    let out = run_json(
+        r#"{"version":1,"seed":1,"cluster":{"brokers":3},
+        "topics":[{"name":"t","partitions":3,"replication.factor":3,"min.insync.replicas":2}],
+        "producers":[{"id":"p1","topic":"t","messages":60,"keys":3,"interval_ms":100,"transaction_messages":10,
+          "config":{"transactional.id":"tx1"}}],
+        "consumers":[{"id":"c1","group":"g","topic":"t","commit":"after_batch",
+          "config":{"enable.auto.commit":false,"auto.offset.reset":"earliest","isolation.level":"read_committed"}}],
+        "faults":[{"at_ms":2050,"kind":"crash_broker","broker":0}]}"#,
+    )
+    .unwrap();
+    let r = &out.report;
+    assert_eq!((r.acked, r.in_log, r.lost, r.verdict.as_str()), (60, 60, 0, "exactly-once"), "{r:?}");
+    assert!(out.trace.events.len() < 100_000, "{} events", out.trace.events.len());
+}

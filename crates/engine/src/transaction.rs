@@ -57,9 +57,8 @@ pub struct TxnClient {
     /// A `TxnRetry` is already scheduled: retries wait `retry.backoff.ms`, one at a time
     /// (several failures at once must not start several chains of retries).
     pub retry_pending: bool,
-    /// When the last FindCoordinator was sent: lookups go out at most once per
+    /// No FindCoordinator before this time: lookups go out at most once per
     /// `retry.backoff.ms` (each request that finds no coordinator asks for one).
-    pub last_find: Option<u64>,
     pub retry_at: Time,
 }
 
@@ -81,7 +80,6 @@ impl TxnClient {
             offsets_done: false,
             end_sent: false,
             retry_pending: false,
-            last_find: None,
             retry_at: 0,
         }
     }
@@ -115,11 +113,11 @@ impl Sim {
         let backoff = self.producers[p as usize].cfg.retry_backoff_ms;
         let t = self.txn(p, inst);
         t.coordinator = None;
-        if t.last_find.is_some_and(|at| now < at + backoff) {
+        if now < t.retry_at {
             // One lookup is under way: ask again after the backoff if still needed.
             return self.txn_later(p, inst);
         }
-        t.last_find = Some(now);
+        t.retry_at = now + backoff;
         if !matches!(t.phase, TxnPhase::Fatal) && matches!(t.phase, TxnPhase::FindingCoordinator | TxnPhase::Initializing) {
             t.phase = TxnPhase::FindingCoordinator;
         }
